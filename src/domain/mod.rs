@@ -1,0 +1,13 @@
+//! Plain types and rules with no I/O: reporting periods, RAG status and
+//! direction of travel, action status, action references, date parsing and
+//! the text sanitiser that keeps data-borne escape sequences off the terminal.
+
+pub mod action;
+pub mod dates;
+pub mod period;
+pub mod rag;
+pub mod sanitize;
+
+pub use action::{ActionStatus, StatusFilter};
+pub use period::Period;
+pub use rag::{Direction, Polarity, Rag, Unit};

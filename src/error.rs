@@ -1,0 +1,49 @@
+//! The library's error type. Every error a user can cause carries a sentence
+//! that says what went wrong and where; `exit_code` maps it to the SPEC's
+//! exit codes (2 for invalid input or usage, 1 for runtime failures).
+
+use thiserror::Error;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Error)]
+pub enum Error {
+    /// The user gave us something we cannot accept (bad pack, bad date, unknown ref...).
+    #[error("{0}")]
+    Invalid(String),
+    /// A pack (or several) failed validation; each entry is one complete message.
+    #[error("{}", .0.join("\n"))]
+    Pack(Vec<String>),
+    /// The database file cannot be used (newer schema, foreign file, corrupt).
+    #[error("{0}")]
+    Database(String),
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// 2 for anything the user can fix by changing their input, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid(_) | Error::Pack(_) | Error::Database(_) => 2,
+            Error::Sql(_) | Error::Io { .. } => 1,
+        }
+    }
+}
