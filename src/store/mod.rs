@@ -1,0 +1,188 @@
+//! The SQLite store: the only module that speaks SQL. Opening a file checks
+//! that it is a qprm database of a schema we understand before anything is
+//! written to it, creates new files owner-only, and sets WAL, foreign keys and
+//! a busy timeout so several meeting screens and CLI commands can share it.
+//! Tables are grouped one family per file: imports, actions, meetings and
+//! decisions, indicators.
+
+mod actions;
+mod decisions;
+mod import;
+mod kpi;
+mod meetings;
+mod schema;
+
+pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, NewAction};
+pub use decisions::{DecisionFilter, DecisionRecord};
+pub use import::{ImportOptions, ImportSummary};
+pub use kpi::{KpiPoint, KpiRow, KpiSeries};
+pub use meetings::{MeetingRecord, NewMeeting};
+
+use crate::error::{Error, Result};
+use crate::pack::Known;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` for qprm files ("QPRM" in ASCII), so a foreign
+/// SQLite database is never mistaken for ours and migrated.
+pub const APPLICATION_ID: i32 = 0x5150_524D;
+/// Several instances share one file; a writer waits this long for another.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// Who is writing, for history rows: `cli`, `import`, `chair`, `minutes`...
+    actor: String,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, migrating it forward.
+    pub fn open(path: &Path, actor: &str) -> Result<Store> {
+        let label = crate::domain::sanitize::clean(&path.display().to_string());
+        if path.exists() {
+            check_existing(path, &label)?;
+        } else {
+            create_owner_only(path, &label)?;
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL lets readers (the projector, lookups) run while a writer commits;
+        // FULL makes every commit durable before the screen calls it saved.
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let mut store = Store { conn, path: path.to_path_buf(), actor: actor.to_string() };
+        schema::migrate(&mut store.conn, &label)?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Changes whenever another connection commits; the meeting screen polls
+    /// it each tick to know when to reload.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Services and indicators already stored, for validating packs that
+    /// refer to them.
+    pub fn known(&self) -> Result<Known> {
+        let mut known = Known::default();
+        let mut stmt = self.conn.prepare("SELECT id FROM services")?;
+        known.services = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare("SELECT code, unit, service_id FROM indicators")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
+        for row in rows {
+            let (code, unit, service) = row?;
+            if let Some(unit) = crate::domain::Unit::parse(&unit) {
+                known.indicators.insert(code, (unit, service));
+            }
+        }
+        Ok(known)
+    }
+
+    /// Services in agenda order (the order packs introduced them).
+    pub fn services(&self) -> Result<Vec<ServiceInfo>> {
+        let mut stmt = self.conn.prepare("SELECT id, name, head FROM services ORDER BY position, id")?;
+        let rows = stmt.query_map([], |r| Ok(ServiceInfo { id: r.get(0)?, name: r.get(1)?, head: r.get(2)? }))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn service_exists(&self, id: &str) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT 1 FROM services WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+    }
+
+    /// An `Invalid` error naming the unknown service and listing the known ones.
+    pub fn require_service(&self, id: &str) -> Result<()> {
+        if self.service_exists(id)? {
+            return Ok(());
+        }
+        let ids: Vec<String> = self.services()?.into_iter().map(|s| s.id).collect();
+        let list = if ids.is_empty() { "none yet: import a pack first".to_string() } else { ids.join(", ") };
+        Err(Error::invalid(format!("unknown service '{}'; known services: {list}", crate::domain::sanitize::clean(id))))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServiceInfo {
+    pub id: String,
+    pub name: String,
+    pub head: Option<String>,
+}
+
+/// UTC timestamp for history rows, second precision.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Refuses, without writing a byte, a file that is not SQLite, not ours, or
+/// from a newer qprm.
+fn check_existing(path: &Path, label: &str) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+    let n = file.read(&mut header).map_err(|e| Error::Database(format!("{label}: cannot read: {e}")))?;
+    if n == 0 {
+        return Ok(()); // an empty file (e.g. from mktemp) becomes a new database
+    }
+    if n < 16 || &header != b"SQLite format 3\0" {
+        return Err(Error::Database(format!("{label} is not a qprm database (it is not an SQLite file); it was left untouched")));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let probe = || -> rusqlite::Result<(i32, i64, i64)> {
+        let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        Ok((app, version, tables))
+    };
+    let (app, version, tables) =
+        probe().map_err(|e| Error::Database(format!("{label}: cannot be read as a database ({e}); it was left untouched")))?;
+    if app != APPLICATION_ID && (version != 0 || tables != 0) {
+        return Err(Error::Database(format!(
+            "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
+        )));
+    }
+    if version > schema::LATEST {
+        return Err(Error::Database(format!(
+            "{label} was written by a newer qprm (schema version {version}, this qprm understands up to {}); upgrade qprm to open it. The file was left untouched",
+            schema::LATEST
+        )));
+    }
+    Ok(())
+}
+
+/// New database files (and their directory) are readable by the owner only:
+/// the meeting records concern services for vulnerable children.
+fn create_owner_only(path: &Path, label: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(|e| Error::io(format!("{label}: cannot create its folder"), e))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another instance created it between our check and now: fine.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(format!("{label}: cannot create"), e)),
+    }
+}

@@ -1,0 +1,366 @@
+//! Actions and their history. Every change writes one history row per field
+//! (old → new, when, which actor, in which meeting) in the same transaction
+//! as the change, so the record and its audit trail cannot disagree.
+
+use super::{Store, now};
+use crate::domain::action::generated_ref;
+use crate::domain::{ActionStatus, StatusFilter};
+use crate::error::{Error, Result};
+use crate::pack::ActionDef;
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, types::ToSql};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionRecord {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub text: String,
+    pub owner: String,
+    pub service: Option<String>,
+    pub due: String,
+    pub status: ActionStatus,
+    pub overdue: bool,
+    /// The meeting it was raised in, if any.
+    pub meeting: Option<i64>,
+    pub indicator: Option<String>,
+    pub source: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<ActionHistoryEntry>>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActionHistoryEntry {
+    pub at: String,
+    pub actor: String,
+    pub meeting: Option<i64>,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAction {
+    pub text: String,
+    pub owner: String,
+    pub due: Option<NaiveDate>,
+    pub service: Option<String>,
+    pub meeting: Option<i64>,
+    pub indicator: Option<String>,
+}
+
+/// What to change; `None` leaves a field alone. `note` is recorded with the
+/// change (or alone, as an update note).
+#[derive(Debug, Clone, Default)]
+pub struct ActionChange {
+    pub status: Option<ActionStatus>,
+    pub due: Option<NaiveDate>,
+    pub owner: Option<String>,
+    pub text: Option<String>,
+    pub note: Option<String>,
+    /// The meeting in which the change is made, for the minutes.
+    pub meeting: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionFilter {
+    pub owner: Option<String>,
+    pub service: Option<String>,
+    pub status: StatusFilter,
+    pub due_before: Option<NaiveDate>,
+    pub today: NaiveDate,
+    pub limit: Option<u32>,
+}
+
+const SELECT: &str = "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
+    a.created_at, a.updated_at, a.id FROM actions a JOIN owners o ON o.id = a.owner_id";
+
+fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
+    let status_text: String = r.get(5)?;
+    let status = ActionStatus::parse(&status_text).unwrap_or(ActionStatus::Open);
+    let due: String = r.get(4)?;
+    Ok((
+        ActionRecord {
+            reference: r.get(0)?,
+            text: r.get(1)?,
+            owner: r.get(2)?,
+            service: r.get(3)?,
+            overdue: !status.is_closed() && due.as_str() < today,
+            due,
+            status,
+            meeting: r.get(6)?,
+            indicator: r.get(7)?,
+            source: r.get(8)?,
+            created_at: r.get(9)?,
+            updated_at: r.get(10)?,
+            history: None,
+        },
+        r.get(11)?,
+    ))
+}
+
+fn owner_id(tx: &Transaction<'_>, name: &str) -> Result<i64> {
+    tx.execute("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)", params![name, name.to_lowercase()])?;
+    Ok(tx.query_row("SELECT id FROM owners WHERE name = ?1", [name], |r| r.get(0))?)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn history(
+    tx: &Transaction<'_>,
+    action_id: i64,
+    actor: &str,
+    meeting: Option<i64>,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    note: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO action_history (action_id, at, actor, meeting_id, field, old, new, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![action_id, now(), actor, meeting, field, old, new, note],
+    )?;
+    Ok(())
+}
+
+/// Insert or overwrite a pack action (the importer decides which), with history.
+pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &str, file: &str) -> Result<()> {
+    let owner = owner_id(tx, &a.owner)?;
+    let ts = now();
+    let existing: Option<(i64, String, String, Option<String>, String, String)> = tx
+        .query_row(
+            "SELECT a.id, a.text, o.name, a.service_id, a.due, a.status FROM actions a JOIN owners o ON o.id = a.owner_id WHERE a.ref = ?1",
+            [&a.reference],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let note = format!("from pack {file}");
+    let due = a.due.to_string();
+    match existing {
+        None => {
+            tx.execute(
+                "INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, indicator_code, source, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?9)",
+                params![a.reference, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts],
+            )?;
+            let id = tx.last_insert_rowid();
+            history(tx, id, actor, None, "created", None, Some(&a.text), Some(&note))?;
+        }
+        Some((id, text, owner_name, service, old_due, status)) => {
+            tx.execute(
+                "UPDATE actions SET text = ?2, owner_id = ?3, service_id = ?4, due = ?5, status = ?6, indicator_code = ?7, source = ?8, updated_at = ?9 WHERE id = ?1",
+                params![id, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts],
+            )?;
+            let changes = [
+                ("text", Some(text), Some(a.text.clone())),
+                ("owner", Some(owner_name), Some(a.owner.clone())),
+                ("service", service, a.service.clone()),
+                ("due", Some(old_due), Some(due)),
+                ("status", Some(status), Some(a.status.as_str().to_string())),
+            ];
+            for (field, old, new) in changes.iter().filter(|(_, o, n)| o != n) {
+                history(tx, id, actor, None, field, old.as_deref(), new.as_deref(), Some(&note))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Records a new action with a generated ref; returns it as stored.
+    pub fn record_action(&mut self, new: &NewAction) -> Result<ActionRecord> {
+        let text = new.text.trim();
+        let owner = new.owner.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("the action needs some text"));
+        }
+        if owner.is_empty() {
+            return Err(Error::invalid("the action needs an owner"));
+        }
+        let Some(due) = new.due else { return Err(Error::invalid("the action needs a due date")) };
+        if let Some(s) = &new.service {
+            self.require_service(s)?;
+        }
+        if let Some(m) = new.meeting {
+            self.meeting(m)?;
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner_id = owner_id(&tx, owner)?;
+        // Skip numbers a pack happened to use, so refs stay unique.
+        let reference = loop {
+            let n: i64 = tx.query_row("UPDATE ref_counter SET next = next + 1 WHERE id = 1 RETURNING next - 1", [], |r| r.get(0))?;
+            let candidate = generated_ref(n);
+            let taken = tx.query_row("SELECT 1 FROM actions WHERE ref = ?1", [&candidate], |_| Ok(())).optional()?;
+            if taken.is_none() {
+                break candidate;
+            }
+        };
+        let ts = now();
+        tx.execute(
+            "INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, indicator_code, source, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, NULL, ?8, ?8)",
+            params![reference, text, owner_id, new.service, due.to_string(), new.meeting, new.indicator, ts],
+        )?;
+        let id = tx.last_insert_rowid();
+        history(&tx, id, &actor, new.meeting, "created", None, Some(text), None)?;
+        tx.commit()?;
+        self.action(&reference, crate::domain::dates::today())
+    }
+
+    /// Applies a change, writing one history row per changed field.
+    pub fn update_action(&mut self, reference: &str, change: &ActionChange) -> Result<ActionRecord> {
+        let today = crate::domain::dates::today();
+        let current = self.action(reference, today)?;
+        if change.status == Some(ActionStatus::Dropped) && change.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(Error::invalid("dropping an action needs a reason: add --note \"why\""));
+        }
+        if let Some(o) = &change.owner
+            && o.trim().is_empty()
+        {
+            return Err(Error::invalid("the owner cannot be empty"));
+        }
+        if let Some(t) = &change.text
+            && t.trim().is_empty()
+        {
+            return Err(Error::invalid("the action text cannot be empty"));
+        }
+        let mut fields: Vec<(&str, String, String)> = Vec::new();
+        if let Some(s) = change.status.filter(|s| *s != current.status) {
+            fields.push(("status", current.status.to_string(), s.to_string()));
+        }
+        if let Some(d) = change.due.map(|d| d.to_string()).filter(|d| *d != current.due) {
+            fields.push(("due", current.due.clone(), d));
+        }
+        if let Some(o) = change.owner.as_deref().map(str::trim).filter(|o| *o != current.owner) {
+            fields.push(("owner", current.owner.clone(), o.to_string()));
+        }
+        if let Some(t) = change.text.as_deref().map(str::trim).filter(|t| *t != current.text) {
+            fields.push(("text", current.text.clone(), t.to_string()));
+        }
+        let note = change.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        if fields.is_empty() && note.is_none() {
+            return Err(Error::invalid(format!(
+                "nothing to change for {}: give a new --status, --due, --owner or a --note",
+                current.reference
+            )));
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
+        let ts = now();
+        for (field, old, new) in &fields {
+            match *field {
+                "owner" => {
+                    let oid = owner_id(&tx, new)?;
+                    tx.execute("UPDATE actions SET owner_id = ?2, updated_at = ?3 WHERE id = ?1", params![id, oid, ts])?;
+                }
+                column => {
+                    // `column` is one of our own literals above, never user text.
+                    tx.execute(&format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"), params![id, new, ts])?;
+                }
+            }
+            history(&tx, id, &actor, change.meeting, field, Some(old), Some(new), note)?;
+        }
+        if fields.is_empty() {
+            tx.execute("UPDATE actions SET updated_at = ?2 WHERE id = ?1", params![id, ts])?;
+            history(&tx, id, &actor, change.meeting, "note", None, None, note)?;
+        }
+        tx.commit()?;
+        self.action(reference, today)
+    }
+
+    /// One action by ref (case-insensitive), without history.
+    pub fn action(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
+        let today = today.to_string();
+        self.conn
+            .query_row(&format!("{SELECT} WHERE a.ref = ?1"), [reference], |r| row_to_action(r, &today))
+            .optional()?
+            .map(|(a, _)| a)
+            .ok_or_else(|| Error::invalid(format!("no action with ref '{}'", crate::domain::sanitize::clean(reference))))
+    }
+
+    /// One action with its full history, oldest first.
+    pub fn action_with_history(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
+        let mut action = self.action(reference, today)?;
+        let id: i64 = self.conn.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT at, actor, meeting_id, field, old, new, note FROM action_history WHERE action_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(ActionHistoryEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                meeting: r.get(2)?,
+                field: r.get(3)?,
+                old: r.get(4)?,
+                new: r.get(5)?,
+                note: r.get(6)?,
+            })
+        })?;
+        action.history = Some(rows.collect::<rusqlite::Result<_>>()?);
+        Ok(action)
+    }
+
+    /// Streams the action log through `each`, ordered by due date, without
+    /// holding the whole log in memory. Returns how many rows matched.
+    pub fn for_each_action(&self, f: &ActionFilter, mut each: impl FnMut(ActionRecord) -> Result<()>) -> Result<usize> {
+        let today = f.today.to_string();
+        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(owner) = &f.owner {
+            args.push(Box::new(owner.trim().to_lowercase()));
+            sql += &format!(" AND a.owner_id IN (SELECT id FROM owners WHERE instr(folded, ?{}) > 0)", args.len());
+        }
+        if let Some(service) = &f.service {
+            args.push(Box::new(service.clone()));
+            sql += &format!(" AND a.service_id = ?{}", args.len());
+        }
+        match f.status {
+            StatusFilter::Open => sql += " AND a.status IN ('open', 'in_progress')",
+            StatusFilter::Overdue => {
+                args.push(Box::new(today.clone()));
+                sql += &format!(" AND a.status IN ('open', 'in_progress') AND a.due < ?{}", args.len());
+            }
+            StatusFilter::Done => sql += " AND a.status = 'done'",
+            StatusFilter::Dropped => sql += " AND a.status = 'dropped'",
+            StatusFilter::All => {}
+        }
+        if let Some(d) = f.due_before {
+            args.push(Box::new(d.to_string()));
+            sql += &format!(" AND a.due < ?{}", args.len());
+        }
+        sql += " ORDER BY a.due, a.id";
+        if let Some(limit) = f.limit {
+            sql += &format!(" LIMIT {limit}");
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut rows = stmt.query(params.as_slice())?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let (action, _) = row_to_action(row, &today)?;
+            each(action)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Convenience for callers that want a page of rows in memory.
+    pub fn actions(&self, f: &ActionFilter) -> Result<Vec<ActionRecord>> {
+        let mut out = Vec::new();
+        self.for_each_action(f, |a| {
+            out.push(a);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Distinct owner names, for completion in the meeting screen's form.
+    pub fn owners(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("SELECT name FROM owners ORDER BY folded")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,112 @@
+//! The decision register: decisions recorded in a meeting, usually against a
+//! service. Decisions are never deleted; withdrawing one is a status change
+//! with a reason, kept in `decision_history`.
+
+use super::{Store, now};
+use crate::error::{Error, Result};
+use rusqlite::{TransactionBehavior, params, types::ToSql};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub meeting: i64,
+    pub meeting_date: String,
+    pub period: String,
+    pub service: Option<String>,
+    pub text: String,
+    pub status: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub meeting: Option<i64>,
+    pub service: Option<String>,
+    pub limit: Option<u32>,
+}
+
+impl Store {
+    pub fn record_decision(&mut self, meeting: i64, service: Option<&str>, text: &str) -> Result<DecisionRecord> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("the decision needs some text"));
+        }
+        self.meeting(meeting)?;
+        if let Some(s) = service {
+            self.require_service(s)?;
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ts = now();
+        tx.execute(
+            "INSERT INTO decisions (meeting_id, service_id, text, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'recorded', ?4, ?4)",
+            params![meeting, service, text, ts],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'created', NULL, ?4, NULL)",
+            params![id, ts, actor, text],
+        )?;
+        tx.commit()?;
+        self.decision(id)
+    }
+
+    pub fn decision(&self, id: i64) -> Result<DecisionRecord> {
+        let f = DecisionFilter::default();
+        let mut found = None;
+        self.query_decisions(&f, Some(id), |d| {
+            found = Some(d);
+            Ok(())
+        })?;
+        found.ok_or_else(|| Error::invalid(format!("no decision with id {id}")))
+    }
+
+    /// Streams the register, newest meeting first.
+    pub fn for_each_decision(&self, f: &DecisionFilter, each: impl FnMut(DecisionRecord) -> Result<()>) -> Result<usize> {
+        self.query_decisions(f, None, each)
+    }
+
+    fn query_decisions(&self, f: &DecisionFilter, id: Option<i64>, mut each: impl FnMut(DecisionRecord) -> Result<()>) -> Result<usize> {
+        let mut sql = String::from(
+            "SELECT d.id, d.meeting_id, m.date, m.period, d.service_id, d.text, d.status, d.created_at, d.updated_at
+             FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE 1 = 1",
+        );
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        if let Some(id) = id {
+            args.push(Box::new(id));
+            sql += &format!(" AND d.id = ?{}", args.len());
+        }
+        if let Some(m) = f.meeting {
+            args.push(Box::new(m));
+            sql += &format!(" AND d.meeting_id = ?{}", args.len());
+        }
+        if let Some(s) = &f.service {
+            args.push(Box::new(s.clone()));
+            sql += &format!(" AND d.service_id = ?{}", args.len());
+        }
+        sql += " ORDER BY m.date DESC, d.meeting_id DESC, d.id";
+        if let Some(limit) = f.limit {
+            sql += &format!(" LIMIT {limit}");
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut rows = stmt.query(params.as_slice())?;
+        let mut n = 0;
+        while let Some(r) = rows.next()? {
+            each(DecisionRecord {
+                id: r.get(0)?,
+                meeting: r.get(1)?,
+                meeting_date: r.get(2)?,
+                period: r.get(3)?,
+                service: r.get(4)?,
+                text: r.get(5)?,
+                status: r.get(6)?,
+                created_at: r.get(7)?,
+                updated_at: r.get(8)?,
+            })?;
+            n += 1;
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,352 @@
+//! Importing validated packs: all packs of one command in one transaction,
+//! so either every pack lands or nothing changes. Each stored item is compared
+//! with the pack as canonical JSON: new items are added, identical ones left
+//! alone (re-import is idempotent), and differing ones are refused unless
+//! `--replace`, which overwrites them and keeps the old value in history.
+
+use super::{Store, actions, now};
+use crate::error::{Error, Result};
+use crate::pack::{ActionDef, IndicatorDef, ServiceReport, ValidPack};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub replace: bool,
+    /// Check everything, report what would happen, then roll back.
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ImportSummary {
+    pub file: String,
+    pub period: String,
+    /// "indicator CIC-HEALTH", "value CIC-HEALTH 2023-07", ...
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// One item compared against the store.
+struct Item {
+    key: String,
+    stored: Option<String>,
+    incoming: String,
+}
+
+impl Store {
+    /// Imports packs atomically. With conflicts and no `replace`, nothing is
+    /// written and the error lists every conflict.
+    pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut summaries = Vec::new();
+        let mut conflicts = Vec::new();
+        for pack in packs {
+            let summary = import_one(&tx, pack, opts, &actor, &mut conflicts)?;
+            summaries.push(summary);
+        }
+        if !conflicts.is_empty() && !opts.replace {
+            // Dropping `tx` rolls back.
+            let total = conflicts.len();
+            let mut lines: Vec<String> = conflicts.into_iter().take(20).collect();
+            if total > 20 {
+                lines.push(format!("… and {} more differences", total - 20));
+            }
+            lines.push(format!(
+                "{total} stored value(s) differ from the pack; nothing was imported. Re-run with --replace to overwrite them (the old values are kept in history)."
+            ));
+            return Err(Error::Pack(lines));
+        }
+        if opts.dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok(summaries)
+    }
+}
+
+fn import_one(
+    tx: &Transaction<'_>,
+    pack: &ValidPack,
+    opts: ImportOptions,
+    actor: &str,
+    conflicts: &mut Vec<String>,
+) -> Result<ImportSummary> {
+    let period = pack.period.to_string();
+    let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
+    tx.execute(
+        "INSERT INTO imports (at, actor, file, period, organisation, added, changed, unchanged) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0)",
+        params![now(), actor, pack.file, period, pack.organisation],
+    )?;
+    let import_id = tx.last_insert_rowid();
+
+    // Order matters for foreign keys: services, indicators, then the rest.
+    let mut apply = |item: Item, write: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        match &item.stored {
+            None => {
+                write()?;
+                summary.added.push(item.key);
+            }
+            Some(old) if *old == item.incoming => summary.unchanged += 1,
+            Some(old) => {
+                conflicts.push(format!("{}: {}: stored {old}, pack has {}", pack.file, item.key, item.incoming));
+                if opts.replace {
+                    write()?;
+                    tx.execute(
+                        "INSERT INTO replaced_values (import_id, item, old, new) VALUES (?1, ?2, ?3, ?4)",
+                        params![import_id, item.key, old, item.incoming],
+                    )?;
+                }
+                summary.changed.push(item.key);
+            }
+        }
+        Ok(())
+    };
+
+    for s in &pack.services {
+        let item = Item {
+            key: format!("service {}", s.id),
+            stored: tx
+                .query_row("SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1", [&s.id], |r| r.get(0))
+                .optional()?,
+            incoming: json!({"name": s.name, "head": s.head}).to_string(),
+        };
+        apply(item, &mut || write_service(tx, s))?;
+    }
+    for ind in &pack.indicators {
+        let item = Item { key: format!("indicator {}", ind.code), stored: stored_indicator(tx, &ind.code)?, incoming: indicator_json(ind) };
+        apply(item, &mut || write_indicator(tx, ind))?;
+    }
+    for s in &pack.services {
+        for d in &s.data {
+            let stored = tx
+                .query_row(
+                    "SELECT json_object('value', value, 'note', note, 'service', service_id) FROM kpi_values WHERE indicator_code = ?1 AND period = ?2",
+                    params![d.indicator, period],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let incoming = json!({"value": d.value, "note": d.note, "service": s.id}).to_string();
+            let item = Item { key: format!("value {} {period}", d.indicator), stored: stored.map(normalise_json), incoming: normalise_json(incoming) };
+            apply(item, &mut || {
+                tx.execute(
+                    "INSERT INTO kpi_values (indicator_code, period, service_id, value, note) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (indicator_code, period) DO UPDATE SET service_id = ?3, value = ?4, note = ?5",
+                    params![d.indicator, period, s.id, d.value, d.note],
+                )?;
+                Ok(())
+            })?;
+        }
+        if s.audits.is_some() {
+            let item = Item {
+                key: format!("audits {} {period}", s.id),
+                stored: stored_audits(tx, &s.id, &period)?,
+                incoming: audits_json(pack, s),
+            };
+            apply(item, &mut || write_audits(tx, pack, s, &period))?;
+        }
+        if !s.feedback.is_empty() {
+            let item = Item {
+                key: format!("feedback {} {period}", s.id),
+                stored: stored_feedback(tx, &s.id, &period)?,
+                incoming: feedback_json(s),
+            };
+            apply(item, &mut || write_feedback(tx, s, &period))?;
+        }
+    }
+    for a in &pack.actions {
+        let item = Item { key: format!("action {}", a.reference), stored: stored_action(tx, &a.reference)?, incoming: action_json(a) };
+        apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
+    }
+
+    tx.execute(
+        "UPDATE imports SET added = ?2, changed = ?3, unchanged = ?4 WHERE id = ?1",
+        params![import_id, summary.added.len(), summary.changed.len(), summary.unchanged],
+    )?;
+    Ok(summary)
+}
+
+/// SQLite's json_object and serde_json print numbers differently (`90.0` vs
+/// `90`); re-serialising through serde_json makes both sides comparable.
+fn normalise_json(s: String) -> String {
+    serde_json::from_str::<serde_json::Value>(&s).map(|v| v.to_string()).unwrap_or(s)
+}
+
+fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
+    tx.execute(
+        "INSERT INTO services (id, name, head, position) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM services))
+         ON CONFLICT (id) DO UPDATE SET name = ?2, head = ?3",
+        params![s.id, s.name, s.head],
+    )?;
+    Ok(())
+}
+
+fn indicator_json(i: &IndicatorDef) -> String {
+    normalise_json(
+        json!({
+            "name": i.name, "unit": i.unit.as_str(), "polarity": i.polarity.as_str(), "priority": i.priority,
+            "service": i.service, "baseline": i.baseline, "baseline_period": i.baseline_period.map(|p| p.to_string()),
+            "target": i.target, "target_period": i.target_period.map(|p| p.to_string()),
+            "england": i.england, "statistical_neighbours": i.statistical_neighbours,
+        })
+        .to_string(),
+    )
+}
+
+fn stored_indicator(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> {
+    let s: Option<String> = tx
+        .query_row(
+            "SELECT json_object('name', name, 'unit', unit, 'polarity', polarity, 'priority', priority, 'service', service_id,
+                'baseline', baseline, 'baseline_period', baseline_period, 'target', target, 'target_period', target_period,
+                'england', england, 'statistical_neighbours', statistical_neighbours) FROM indicators WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(s.map(normalise_json))
+}
+
+fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
+    tx.execute(
+        "INSERT INTO indicators (code, name, unit, polarity, priority, service_id, baseline, baseline_period, target, target_period, england, statistical_neighbours)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (code) DO UPDATE SET name = ?2, unit = ?3, polarity = ?4, priority = ?5, service_id = ?6, baseline = ?7,
+           baseline_period = ?8, target = ?9, target_period = ?10, england = ?11, statistical_neighbours = ?12",
+        params![
+            i.code,
+            i.name,
+            i.unit.as_str(),
+            i.polarity.as_str(),
+            i.priority,
+            i.service,
+            i.baseline,
+            i.baseline_period.map(|p| p.to_string()),
+            i.target,
+            i.target_period.map(|p| p.to_string()),
+            i.england,
+            i.statistical_neighbours
+        ],
+    )?;
+    Ok(())
+}
+
+fn audits_json(pack: &ValidPack, s: &ServiceReport) -> String {
+    let a = s.audits.as_ref();
+    normalise_json(
+        json!({
+            "completed": a.map(|a| a.completed), "outstanding": a.map(|a| a.outstanding), "good": a.map(|a| a.good),
+            "requires_improvement": a.map(|a| a.requires_improvement), "inadequate": a.map(|a| a.inadequate),
+            "with_family_feedback": a.map(|a| a.with_family_feedback),
+            "good_or_better_target": pack.good_or_better_target, "family_feedback_target": pack.family_feedback_target,
+            "findings": a.map(|a| a.findings.iter().map(|f| json!([f.kind.as_str(), f.theme, f.text])).collect::<Vec<_>>()),
+        })
+        .to_string(),
+    )
+}
+
+fn stored_audits(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Option<String>> {
+    let s: Option<String> = tx
+        .query_row(
+            "SELECT json_object('completed', completed, 'outstanding', outstanding, 'good', good,
+                'requires_improvement', requires_improvement, 'inadequate', inadequate,
+                'with_family_feedback', with_family_feedback, 'good_or_better_target', good_or_better_target,
+                'family_feedback_target', family_feedback_target,
+                'findings', (SELECT json_group_array(json_array(kind, theme, text)) FROM
+                    (SELECT kind, theme, text FROM audit_findings WHERE service_id = ?1 AND period = ?2 ORDER BY position)))
+             FROM audit_summaries WHERE service_id = ?1 AND period = ?2",
+            [service, period],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(s.map(normalise_json))
+}
+
+fn write_audits(tx: &Transaction<'_>, pack: &ValidPack, s: &ServiceReport, period: &str) -> Result<()> {
+    let Some(a) = &s.audits else { return Ok(()) };
+    tx.execute(
+        "INSERT OR REPLACE INTO audit_summaries (service_id, period, completed, outstanding, good, requires_improvement, inadequate,
+           with_family_feedback, good_or_better_target, family_feedback_target) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            s.id,
+            period,
+            a.completed,
+            a.outstanding,
+            a.good,
+            a.requires_improvement,
+            a.inadequate,
+            a.with_family_feedback,
+            pack.good_or_better_target,
+            pack.family_feedback_target
+        ],
+    )?;
+    // Findings are the pack's per month; replacing them is what --replace
+    // means, and the old set is already kept in replaced_values.
+    tx.execute("DELETE FROM audit_findings WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
+    let mut stmt = tx.prepare("INSERT INTO audit_findings (service_id, period, position, kind, theme, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for (i, f) in a.findings.iter().enumerate() {
+        stmt.execute(params![s.id, period, i, f.kind.as_str(), f.theme, f.text])?;
+    }
+    Ok(())
+}
+
+fn feedback_json(s: &ServiceReport) -> String {
+    normalise_json(
+        serde_json::Value::Array(
+            s.feedback
+                .iter()
+                .map(|f| json!([f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), f.quotes]))
+                .collect(),
+        )
+        .to_string(),
+    )
+}
+
+fn stored_feedback(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Option<String>> {
+    let s: Option<String> = tx
+        .query_row(
+            "SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(json_array(source, theme, count, sentiment, json(quotes))) END
+             FROM (SELECT * FROM feedback_themes WHERE service_id = ?1 AND period = ?2 ORDER BY position)",
+            [service, period],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    Ok(s.map(normalise_json))
+}
+
+fn write_feedback(tx: &Transaction<'_>, s: &ServiceReport, period: &str) -> Result<()> {
+    tx.execute("DELETE FROM feedback_themes WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
+    let mut stmt = tx.prepare(
+        "INSERT INTO feedback_themes (service_id, period, position, source, theme, count, sentiment, quotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, f) in s.feedback.iter().enumerate() {
+        let quotes = serde_json::to_string(&f.quotes).map_err(|e| Error::invalid(e.to_string()))?;
+        stmt.execute(params![s.id, period, i, f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), quotes])?;
+    }
+    Ok(())
+}
+
+fn action_json(a: &ActionDef) -> String {
+    normalise_json(
+        json!({
+            "text": a.text, "owner": a.owner, "service": a.service, "due": a.due.to_string(),
+            "status": a.status.as_str(), "source": a.source, "indicator": a.indicator,
+        })
+        .to_string(),
+    )
+}
+
+fn stored_action(tx: &Transaction<'_>, reference: &str) -> Result<Option<String>> {
+    let s: Option<String> = tx
+        .query_row(
+            "SELECT json_object('text', a.text, 'owner', o.name, 'service', a.service_id, 'due', a.due, 'status', a.status,
+                'source', a.source, 'indicator', a.indicator_code)
+             FROM actions a JOIN owners o ON o.id = a.owner_id WHERE a.ref = ?1",
+            [reference],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(s.map(normalise_json))
+}
