@@ -1,0 +1,337 @@
+//! The command line: clap definitions and dispatch. Each command group lives
+//! in its own file and writes to the `Write` it is given, so tests can run
+//! commands in-process as well as through the binary.
+
+mod action;
+mod demo;
+mod import;
+mod lookup;
+mod meeting;
+pub mod table;
+
+use crate::domain::StatusFilter;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "qprm",
+    version,
+    about = "Run the monthly Quality Performance and Review Meeting: packs, KPIs, decisions and actions",
+    after_help = "Without a command, opens the meeting screen on the latest meeting.\nThe database is --db, else $QPRM_DB, else the platform data directory (…/qprm/qprm.db)."
+)]
+pub struct Cli {
+    /// The database file
+    #[arg(long, global = true, env = "QPRM_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open a meeting on a fresh temporary database loaded with the bundled sample packs
+    Demo,
+    /// Validate and import meeting packs (all or nothing)
+    Import {
+        /// qprm-pack/1 JSON files
+        #[arg(required = true, value_name = "PACK.json")]
+        files: Vec<PathBuf>,
+        /// Overwrite stored values that differ from the pack (the old values are kept in history)
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Check packs without importing them
+    Validate {
+        #[arg(required = true, value_name = "PACK.json")]
+        files: Vec<PathBuf>,
+    },
+    /// Create and list meetings
+    Meeting {
+        #[command(subcommand)]
+        command: MeetingCommand,
+    },
+    /// Record, update and show one action
+    Action {
+        #[command(subcommand)]
+        command: ActionCommand,
+    },
+    /// The action log (default: open and overdue actions)
+    Actions(ActionsArgs),
+    /// Record a decision
+    Decision {
+        #[command(subcommand)]
+        command: DecisionCommand,
+    },
+    /// The decision register
+    Decisions {
+        /// Meeting id or date
+        #[arg(long)]
+        meeting: Option<String>,
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Indicator values with baseline, target, RAG and direction of travel
+    Kpi {
+        /// An indicator code: show its whole series
+        code: Option<String>,
+        #[arg(long)]
+        service: Option<String>,
+        /// The month to show (YYYY-MM); default: each indicator's latest value
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// Create a meeting; prints its id
+    New {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// The reporting month it reviews
+        #[arg(long, value_name = "YYYY-MM")]
+        period: String,
+        #[arg(long)]
+        chair: Option<String>,
+        /// Repeat for each attendee
+        #[arg(long = "attendee")]
+        attendees: Vec<String>,
+        /// Repeat for each apology
+        #[arg(long = "apology")]
+        apologies: Vec<String>,
+        /// Repeat in agenda order; default: every service
+        #[arg(long = "service", value_name = "ID")]
+        services: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Meetings, newest first
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// Record an action; prints its reference
+    Add {
+        text: String,
+        #[arg(long)]
+        owner: String,
+        /// YYYY-MM-DD, or +2w, +10d, +1m, end of march, end of month
+        #[arg(long)]
+        due: String,
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        /// Meeting id or date where it was raised
+        #[arg(long)]
+        meeting: Option<String>,
+        /// Link to an indicator code
+        #[arg(long)]
+        indicator: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an action; the change goes to its history
+    Update {
+        #[arg(value_name = "REF")]
+        reference: String,
+        /// open, in_progress, done, dropped (dropped needs --note)
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Meeting id or date in which the update was made
+        #[arg(long)]
+        meeting: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One action with its full history
+    Show {
+        #[arg(value_name = "REF")]
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ActionsArgs {
+    /// Case-insensitive part of the owner's name
+    #[arg(long)]
+    pub owner: Option<String>,
+    #[arg(long, value_name = "ID")]
+    pub service: Option<String>,
+    /// open (open and in progress), overdue, done, dropped or all
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub due_before: Option<String>,
+    /// At most this many rows
+    #[arg(long)]
+    pub limit: Option<u32>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DecisionCommand {
+    /// Record a decision; prints its id
+    Add {
+        text: String,
+        /// Meeting id or date
+        #[arg(long)]
+        meeting: String,
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What every command needs besides its arguments.
+pub struct Ctx<'a> {
+    pub out: &'a mut dyn Write,
+    pub colour: bool,
+    pub today: NaiveDate,
+    db: Option<PathBuf>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
+        Ctx {
+            out,
+            colour,
+            today: crate::domain::dates::today(),
+            db,
+        }
+    }
+
+    /// Colour only on a terminal, and never when NO_COLOR is set.
+    pub fn stdout_colour() -> bool {
+        std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+
+    pub fn db_path(&self) -> Result<PathBuf> {
+        if let Some(p) = &self.db {
+            return Ok(p.clone());
+        }
+        let dir = dirs::data_dir().ok_or_else(|| {
+            Error::invalid("cannot find a data directory for the database; pass --db PATH")
+        })?;
+        Ok(dir.join("qprm").join("qprm.db"))
+    }
+
+    pub fn open(&self, actor: &str) -> Result<Store> {
+        Store::open(&self.db_path()?, actor)
+    }
+
+    /// Opens the database only if it exists (lookups never create one).
+    pub fn open_existing(&self) -> Result<Store> {
+        let path = self.db_path()?;
+        if !path.exists() {
+            return Err(Error::invalid(format!(
+                "no database at {}: import packs first (`qprm import PACK.json`) or pass --db",
+                crate::domain::sanitize::clean(&path.display().to_string())
+            )));
+        }
+        Store::open(&path, "cli")
+    }
+
+    pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        serde_json::to_writer_pretty(&mut *self.out, value)
+            .map_err(|e| Error::io("writing JSON", e.into()))?;
+        writeln!(self.out).map_err(write_err)
+    }
+
+    /// Writes one line of human output (sanitise data before it gets here).
+    pub fn line(&mut self, text: impl AsRef<str>) -> Result<()> {
+        writeln!(self.out, "{}", text.as_ref()).map_err(write_err)
+    }
+}
+
+/// Writes a JSON array one element at a time, so `--json` on a large log
+/// never holds the whole log in memory.
+pub struct JsonStream<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+}
+
+impl<'w> JsonStream<'w> {
+    pub fn begin(out: &'w mut dyn Write) -> Result<Self> {
+        write!(out, "[").map_err(write_err)?;
+        Ok(JsonStream { out, first: true })
+    }
+
+    pub fn item(&mut self, value: &impl serde::Serialize) -> Result<()> {
+        let sep = if self.first { "\n  " } else { ",\n  " };
+        self.first = false;
+        let json = serde_json::to_string(value).map_err(|e| Error::io("writing JSON", e.into()))?;
+        write!(self.out, "{sep}{json}").map_err(write_err)
+    }
+
+    pub fn end(self) -> Result<()> {
+        writeln!(self.out, "{}]", if self.first { "" } else { "\n" }).map_err(write_err)
+    }
+}
+
+pub fn write_err(e: std::io::Error) -> Error {
+    Error::io("writing output", e)
+}
+
+pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
+    match s {
+        None => Ok(StatusFilter::Open),
+        Some(s) => StatusFilter::parse(s).ok_or_else(|| {
+            Error::invalid(format!(
+                "--status: '{}' is not one of {}",
+                crate::domain::sanitize::clean(s),
+                StatusFilter::choices()
+            ))
+        }),
+    }
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
+    match cli.command {
+        None => demo::open_latest(ctx),
+        Some(Command::Demo) => demo::run(ctx),
+        Some(Command::Import { files, replace }) => import::import(ctx, &files, replace),
+        Some(Command::Validate { files }) => import::validate(ctx, &files),
+        Some(Command::Meeting { command }) => meeting::run(ctx, command),
+        Some(Command::Action { command }) => action::run(ctx, command),
+        Some(Command::Actions(args)) => action::list(ctx, &args),
+        Some(Command::Decision { command }) => meeting::decision(ctx, command),
+        Some(Command::Decisions {
+            meeting,
+            service,
+            json,
+        }) => meeting::decisions(ctx, meeting, service, json),
+        Some(Command::Kpi {
+            code,
+            service,
+            period,
+            json,
+        }) => lookup::kpi(ctx, code, service, period, json),
+    }
+}

@@ -27,7 +27,12 @@ pub struct DecisionFilter {
 }
 
 impl Store {
-    pub fn record_decision(&mut self, meeting: i64, service: Option<&str>, text: &str) -> Result<DecisionRecord> {
+    pub fn record_decision(
+        &mut self,
+        meeting: i64,
+        service: Option<&str>,
+        text: &str,
+    ) -> Result<DecisionRecord> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::invalid("the decision needs some text"));
@@ -37,7 +42,9 @@ impl Store {
             self.require_service(s)?;
         }
         let actor = self.actor.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ts = now();
         tx.execute(
             "INSERT INTO decisions (meeting_id, service_id, text, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'recorded', ?4, ?4)",
@@ -63,11 +70,20 @@ impl Store {
     }
 
     /// Streams the register, newest meeting first.
-    pub fn for_each_decision(&self, f: &DecisionFilter, each: impl FnMut(DecisionRecord) -> Result<()>) -> Result<usize> {
+    pub fn for_each_decision(
+        &self,
+        f: &DecisionFilter,
+        each: impl FnMut(DecisionRecord) -> Result<()>,
+    ) -> Result<usize> {
         self.query_decisions(f, None, each)
     }
 
-    fn query_decisions(&self, f: &DecisionFilter, id: Option<i64>, mut each: impl FnMut(DecisionRecord) -> Result<()>) -> Result<usize> {
+    fn query_decisions(
+        &self,
+        f: &DecisionFilter,
+        id: Option<i64>,
+        mut each: impl FnMut(DecisionRecord) -> Result<()>,
+    ) -> Result<usize> {
         let mut sql = String::from(
             "SELECT d.id, d.meeting_id, m.date, m.period, d.service_id, d.text, d.status, d.created_at, d.updated_at
              FROM decisions d JOIN meetings m ON m.id = d.meeting_id WHERE 1 = 1",

@@ -37,9 +37,15 @@ struct Item {
 impl Store {
     /// Imports packs atomically. With conflicts and no `replace`, nothing is
     /// written and the error lists every conflict.
-    pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
+    pub fn import_packs(
+        &mut self,
+        packs: &[ValidPack],
+        opts: ImportOptions,
+    ) -> Result<Vec<ImportSummary>> {
         let actor = self.actor.clone();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut summaries = Vec::new();
         let mut conflicts = Vec::new();
         for pack in packs {
@@ -75,7 +81,11 @@ fn import_one(
     conflicts: &mut Vec<String>,
 ) -> Result<ImportSummary> {
     let period = pack.period.to_string();
-    let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
+    let mut summary = ImportSummary {
+        file: pack.file.clone(),
+        period: period.clone(),
+        ..Default::default()
+    };
     tx.execute(
         "INSERT INTO imports (at, actor, file, period, organisation, added, changed, unchanged) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0)",
         params![now(), actor, pack.file, period, pack.organisation],
@@ -84,6 +94,11 @@ fn import_one(
 
     // Order matters for foreign keys: services, indicators, then the rest.
     let mut apply = |item: Item, write: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let item = Item {
+            stored: item.stored.map(normalise_json),
+            incoming: normalise_json(item.incoming),
+            ..item
+        };
         match &item.stored {
             None => {
                 write()?;
@@ -91,7 +106,10 @@ fn import_one(
             }
             Some(old) if *old == item.incoming => summary.unchanged += 1,
             Some(old) => {
-                conflicts.push(format!("{}: {}: stored {old}, pack has {}", pack.file, item.key, item.incoming));
+                conflicts.push(format!(
+                    "{}: {}: stored {old}, pack has {}",
+                    pack.file, item.key, item.incoming
+                ));
                 if opts.replace {
                     write()?;
                     tx.execute(
@@ -109,14 +127,22 @@ fn import_one(
         let item = Item {
             key: format!("service {}", s.id),
             stored: tx
-                .query_row("SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1", [&s.id], |r| r.get(0))
+                .query_row(
+                    "SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1",
+                    [&s.id],
+                    |r| r.get(0),
+                )
                 .optional()?,
             incoming: json!({"name": s.name, "head": s.head}).to_string(),
         };
         apply(item, &mut || write_service(tx, s))?;
     }
     for ind in &pack.indicators {
-        let item = Item { key: format!("indicator {}", ind.code), stored: stored_indicator(tx, &ind.code)?, incoming: indicator_json(ind) };
+        let item = Item {
+            key: format!("indicator {}", ind.code),
+            stored: stored_indicator(tx, &ind.code)?,
+            incoming: indicator_json(ind),
+        };
         apply(item, &mut || write_indicator(tx, ind))?;
     }
     for s in &pack.services {
@@ -129,7 +155,11 @@ fn import_one(
                 )
                 .optional()?;
             let incoming = json!({"value": d.value, "note": d.note, "service": s.id}).to_string();
-            let item = Item { key: format!("value {} {period}", d.indicator), stored: stored.map(normalise_json), incoming: normalise_json(incoming) };
+            let item = Item {
+                key: format!("value {} {period}", d.indicator),
+                stored,
+                incoming,
+            };
             apply(item, &mut || {
                 tx.execute(
                     "INSERT INTO kpi_values (indicator_code, period, service_id, value, note) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -157,21 +187,35 @@ fn import_one(
         }
     }
     for a in &pack.actions {
-        let item = Item { key: format!("action {}", a.reference), stored: stored_action(tx, &a.reference)?, incoming: action_json(a) };
-        apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
+        let item = Item {
+            key: format!("action {}", a.reference),
+            stored: stored_action(tx, &a.reference)?,
+            incoming: action_json(a),
+        };
+        apply(item, &mut || {
+            actions::upsert_pack_action(tx, a, actor, &pack.file)
+        })?;
     }
 
     tx.execute(
         "UPDATE imports SET added = ?2, changed = ?3, unchanged = ?4 WHERE id = ?1",
-        params![import_id, summary.added.len(), summary.changed.len(), summary.unchanged],
+        params![
+            import_id,
+            summary.added.len(),
+            summary.changed.len(),
+            summary.unchanged
+        ],
     )?;
     Ok(summary)
 }
 
-/// SQLite's json_object and serde_json print numbers differently (`90.0` vs
-/// `90`); re-serialising through serde_json makes both sides comparable.
+/// SQLite's json_object keeps key order and prints numbers its own way
+/// (`90.0` vs `90`); re-serialising both sides through serde_json (sorted
+/// keys, one number format) makes them comparable.
 fn normalise_json(s: String) -> String {
-    serde_json::from_str::<serde_json::Value>(&s).map(|v| v.to_string()).unwrap_or(s)
+    serde_json::from_str::<serde_json::Value>(&s)
+        .map(|v| v.to_string())
+        .unwrap_or(s)
 }
 
 fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
@@ -184,15 +228,13 @@ fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
 }
 
 fn indicator_json(i: &IndicatorDef) -> String {
-    normalise_json(
-        json!({
+    json!({
             "name": i.name, "unit": i.unit.as_str(), "polarity": i.polarity.as_str(), "priority": i.priority,
             "service": i.service, "baseline": i.baseline, "baseline_period": i.baseline_period.map(|p| p.to_string()),
             "target": i.target, "target_period": i.target_period.map(|p| p.to_string()),
             "england": i.england, "statistical_neighbours": i.statistical_neighbours,
         })
-        .to_string(),
-    )
+        .to_string()
 }
 
 fn stored_indicator(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> {
@@ -205,7 +247,7 @@ fn stored_indicator(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> 
             |r| r.get(0),
         )
         .optional()?;
-    Ok(s.map(normalise_json))
+    Ok(s)
 }
 
 fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
@@ -234,16 +276,14 @@ fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
 
 fn audits_json(pack: &ValidPack, s: &ServiceReport) -> String {
     let a = s.audits.as_ref();
-    normalise_json(
-        json!({
+    json!({
             "completed": a.map(|a| a.completed), "outstanding": a.map(|a| a.outstanding), "good": a.map(|a| a.good),
             "requires_improvement": a.map(|a| a.requires_improvement), "inadequate": a.map(|a| a.inadequate),
             "with_family_feedback": a.map(|a| a.with_family_feedback),
             "good_or_better_target": pack.good_or_better_target, "family_feedback_target": pack.family_feedback_target,
             "findings": a.map(|a| a.findings.iter().map(|f| json!([f.kind.as_str(), f.theme, f.text])).collect::<Vec<_>>()),
         })
-        .to_string(),
-    )
+        .to_string()
 }
 
 fn stored_audits(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Option<String>> {
@@ -260,10 +300,15 @@ fn stored_audits(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Op
             |r| r.get(0),
         )
         .optional()?;
-    Ok(s.map(normalise_json))
+    Ok(s)
 }
 
-fn write_audits(tx: &Transaction<'_>, pack: &ValidPack, s: &ServiceReport, period: &str) -> Result<()> {
+fn write_audits(
+    tx: &Transaction<'_>,
+    pack: &ValidPack,
+    s: &ServiceReport,
+    period: &str,
+) -> Result<()> {
     let Some(a) = &s.audits else { return Ok(()) };
     tx.execute(
         "INSERT OR REPLACE INTO audit_summaries (service_id, period, completed, outstanding, good, requires_improvement, inadequate,
@@ -283,7 +328,10 @@ fn write_audits(tx: &Transaction<'_>, pack: &ValidPack, s: &ServiceReport, perio
     )?;
     // Findings are the pack's per month; replacing them is what --replace
     // means, and the old set is already kept in replaced_values.
-    tx.execute("DELETE FROM audit_findings WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
+    tx.execute(
+        "DELETE FROM audit_findings WHERE service_id = ?1 AND period = ?2",
+        [&s.id, period],
+    )?;
     let mut stmt = tx.prepare("INSERT INTO audit_findings (service_id, period, position, kind, theme, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for (i, f) in a.findings.iter().enumerate() {
         stmt.execute(params![s.id, period, i, f.kind.as_str(), f.theme, f.text])?;
@@ -292,15 +340,21 @@ fn write_audits(tx: &Transaction<'_>, pack: &ValidPack, s: &ServiceReport, perio
 }
 
 fn feedback_json(s: &ServiceReport) -> String {
-    normalise_json(
-        serde_json::Value::Array(
-            s.feedback
-                .iter()
-                .map(|f| json!([f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), f.quotes]))
-                .collect(),
-        )
-        .to_string(),
+    serde_json::Value::Array(
+        s.feedback
+            .iter()
+            .map(|f| {
+                json!([
+                    f.source.as_str(),
+                    f.theme,
+                    f.count,
+                    f.sentiment.as_str(),
+                    f.quotes
+                ])
+            })
+            .collect(),
     )
+    .to_string()
 }
 
 fn stored_feedback(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Option<String>> {
@@ -313,29 +367,39 @@ fn stored_feedback(tx: &Transaction<'_>, service: &str, period: &str) -> Result<
         )
         .optional()?
         .flatten();
-    Ok(s.map(normalise_json))
+    Ok(s)
 }
 
 fn write_feedback(tx: &Transaction<'_>, s: &ServiceReport, period: &str) -> Result<()> {
-    tx.execute("DELETE FROM feedback_themes WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
+    tx.execute(
+        "DELETE FROM feedback_themes WHERE service_id = ?1 AND period = ?2",
+        [&s.id, period],
+    )?;
     let mut stmt = tx.prepare(
         "INSERT INTO feedback_themes (service_id, period, position, source, theme, count, sentiment, quotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, f) in s.feedback.iter().enumerate() {
         let quotes = serde_json::to_string(&f.quotes).map_err(|e| Error::invalid(e.to_string()))?;
-        stmt.execute(params![s.id, period, i, f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), quotes])?;
+        stmt.execute(params![
+            s.id,
+            period,
+            i,
+            f.source.as_str(),
+            f.theme,
+            f.count,
+            f.sentiment.as_str(),
+            quotes
+        ])?;
     }
     Ok(())
 }
 
 fn action_json(a: &ActionDef) -> String {
-    normalise_json(
-        json!({
-            "text": a.text, "owner": a.owner, "service": a.service, "due": a.due.to_string(),
-            "status": a.status.as_str(), "source": a.source, "indicator": a.indicator,
-        })
-        .to_string(),
-    )
+    json!({
+        "text": a.text, "owner": a.owner, "service": a.service, "due": a.due.to_string(),
+        "status": a.status.as_str(), "source": a.source, "indicator": a.indicator,
+    })
+    .to_string()
 }
 
 fn stored_action(tx: &Transaction<'_>, reference: &str) -> Result<Option<String>> {
@@ -348,5 +412,5 @@ fn stored_action(tx: &Transaction<'_>, reference: &str) -> Result<Option<String>
             |r| r.get(0),
         )
         .optional()?;
-    Ok(s.map(normalise_json))
+    Ok(s)
 }

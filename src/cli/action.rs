@@ -1,0 +1,222 @@
+//! `qprm action add|update|show` and `qprm actions`, the action log.
+
+use super::table::{Cell, Table};
+use super::{ActionCommand, ActionsArgs, Ctx, JsonStream, parse_status_filter};
+use crate::domain::ActionStatus;
+use crate::domain::dates::{parse_due, parse_iso};
+use crate::domain::sanitize::{clean, clean_multiline};
+use crate::error::{Error, Result};
+use crate::store::{ActionChange, ActionFilter, ActionRecord, NewAction, Store};
+
+fn meeting_id(store: &Store, key: Option<&str>) -> Result<Option<i64>> {
+    key.map(|k| store.find_meeting(k).map(|m| m.id)).transpose()
+}
+
+pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
+    match cmd {
+        ActionCommand::Add {
+            text,
+            owner,
+            due,
+            service,
+            meeting,
+            indicator,
+            json,
+        } => {
+            let due =
+                parse_due(&due, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))?;
+            let mut store = ctx.open_existing()?;
+            let meeting = meeting_id(&store, meeting.as_deref())?;
+            if let Some(code) = &indicator {
+                store.kpi_series(code)?;
+            }
+            let a = store.record_action(&NewAction {
+                text,
+                owner,
+                due: Some(due),
+                service,
+                meeting,
+                indicator,
+            })?;
+            if json {
+                return ctx.json(&a);
+            }
+            ctx.line(&a.reference)?;
+            eprintln!(
+                "{}",
+                clean(&format!(
+                    "recorded action {}: {} (owner {}, due {})",
+                    a.reference, a.text, a.owner, a.due
+                ))
+            );
+            Ok(())
+        }
+        ActionCommand::Update {
+            reference,
+            status,
+            due,
+            owner,
+            text,
+            note,
+            meeting,
+            json,
+        } => {
+            let status = status
+                .map(|s| {
+                    ActionStatus::parse(&s).ok_or_else(|| {
+                        Error::invalid(format!(
+                            "--status: '{}' is not one of {}",
+                            clean(&s),
+                            ActionStatus::choices()
+                        ))
+                    })
+                })
+                .transpose()?;
+            let due = due
+                .map(|d| {
+                    parse_due(&d, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))
+                })
+                .transpose()?;
+            let mut store = ctx.open_existing()?;
+            let meeting = meeting_id(&store, meeting.as_deref())?;
+            let a = store.update_action(
+                &reference,
+                &ActionChange {
+                    status,
+                    due,
+                    owner,
+                    text,
+                    note,
+                    meeting,
+                },
+            )?;
+            if json {
+                return ctx.json(&a);
+            }
+            ctx.line(clean(&format!(
+                "updated {}: {} · {} · due {} · {}",
+                a.reference, a.status, a.owner, a.due, a.text
+            )))
+        }
+        ActionCommand::Show { reference, json } => {
+            let store = ctx.open_existing()?;
+            let a = store.action_with_history(&reference, ctx.today)?;
+            if json {
+                return ctx.json(&a);
+            }
+            show(ctx, &a)
+        }
+    }
+}
+
+fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
+    let overdue = if a.overdue { "  OVERDUE" } else { "" };
+    ctx.line(clean(&format!("{}  {}{overdue}", a.reference, a.status)))?;
+    ctx.line(
+        clean_multiline(&a.text)
+            .lines()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )?;
+    let fields = [
+        ("owner", Some(a.owner.clone())),
+        ("due", Some(a.due.clone())),
+        ("service", a.service.clone()),
+        ("meeting", a.meeting.map(|m| m.to_string())),
+        ("indicator", a.indicator.clone()),
+        ("source", a.source.clone()),
+        ("created", Some(a.created_at.clone())),
+        ("updated", Some(a.updated_at.clone())),
+    ];
+    for (k, v) in fields {
+        if let Some(v) = v {
+            ctx.line(format!("{k:>10}: {}", clean(&v)))?;
+        }
+    }
+    ctx.line("")?;
+    ctx.line("history")?;
+    let mut t = Table::new(&[("when", 20), ("who", 24), ("change", 70), ("note", 60)]);
+    for h in a.history.iter().flatten() {
+        let change = match h.field.as_str() {
+            "created" => "created".to_string(),
+            "note" => "note".to_string(),
+            f => format!(
+                "{f}: {} → {}",
+                h.old.as_deref().unwrap_or("—"),
+                h.new.as_deref().unwrap_or("—")
+            ),
+        };
+        let who = match h.meeting {
+            Some(m) => format!("{} (meeting {m})", h.actor),
+            None => h.actor.clone(),
+        };
+        t.row(vec![
+            h.at.as_str().into(),
+            who.into(),
+            change.into(),
+            h.note.as_deref().unwrap_or("").into(),
+        ]);
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+}
+
+pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
+    let status = parse_status_filter(args.status.as_deref())?;
+    let due_before = args
+        .due_before
+        .as_deref()
+        .map(|d| parse_iso(d).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
+        .transpose()?;
+    let store = ctx.open_existing()?;
+    if let Some(s) = &args.service {
+        store.require_service(s)?;
+    }
+    let filter = ActionFilter {
+        owner: args.owner.clone(),
+        service: args.service.clone(),
+        status,
+        due_before,
+        today: ctx.today,
+        limit: args.limit,
+    };
+    if args.json {
+        let mut stream = JsonStream::begin(&mut *ctx.out)?;
+        store.for_each_action(&filter, |a| stream.item(&a))?;
+        return stream.end();
+    }
+    let mut t = Table::new(&[
+        ("ref", 8),
+        ("status", 11),
+        ("due", 10),
+        ("owner", 36),
+        ("service", 22),
+        ("action", 70),
+    ]);
+    let mut overdue = 0;
+    let n = store.for_each_action(&filter, |a| {
+        overdue += usize::from(a.overdue);
+        let (status, colour) = if a.overdue {
+            ("OVERDUE".to_string(), Some("1;31"))
+        } else {
+            (a.status.to_string(), None)
+        };
+        t.row(vec![
+            a.reference.as_str().into(),
+            Cell::coloured(&status, colour),
+            a.due.as_str().into(),
+            a.owner.as_str().into(),
+            a.service.as_deref().unwrap_or("—").into(),
+            a.text.as_str().into(),
+        ]);
+        Ok(())
+    })?;
+    if n == 0 {
+        return ctx.line(format!("no {status} actions match"));
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    ctx.line(format!(
+        "{n} action(s), {overdue} overdue (today is {})",
+        ctx.today
+    ))
+}

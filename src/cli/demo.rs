@@ -1,0 +1,127 @@
+//! `qprm demo` (a temporary database loaded with the bundled sample packs)
+//! and bare `qprm` (the latest meeting). Both show the meeting's agenda
+//! overview; the packs are compiled in so the demo works from any folder.
+
+use super::Ctx;
+use super::table::{Cell, Table};
+use crate::domain::rag::format_number;
+use crate::domain::sanitize::clean;
+use crate::domain::{Period, dates::parse_iso};
+use crate::error::{Error, Result};
+use crate::pack::{Known, parse_bytes};
+use crate::store::{ImportOptions, NewMeeting, Store};
+
+/// The bundled sample packs (see fixtures/README.md), oldest first.
+pub const SAMPLE_PACKS: &[(&str, &str)] = &[
+    ("2023-05.json", include_str!("../../fixtures/2023-05.json")),
+    ("2023-06.json", include_str!("../../fixtures/2023-06.json")),
+    ("2023-07.json", include_str!("../../fixtures/2023-07.json")),
+    ("2023-08.json", include_str!("../../fixtures/2023-08.json")),
+    ("2023-09.json", include_str!("../../fixtures/2023-09.json")),
+    ("2023-10.json", include_str!("../../fixtures/2023-10.json")),
+];
+
+/// Loads the sample packs into `store` and creates the November 2023 meeting
+/// that reviews October's data. Returns the meeting id.
+pub fn load_samples(store: &mut Store) -> Result<i64> {
+    let mut known = Known::default();
+    let mut packs = Vec::new();
+    for (name, text) in SAMPLE_PACKS {
+        let pack = parse_bytes(name, text.as_bytes(), &known).map_err(Error::Pack)?;
+        known.absorb(&pack);
+        packs.push(pack);
+    }
+    store.import_packs(&packs, ImportOptions::default())?;
+    let meeting = store.create_meeting(&NewMeeting {
+        date: parse_iso("2023-11-14").ok(),
+        period: "2023-10".parse::<Period>().ok(),
+        chair: Some("Director of Children's Services".into()),
+        attendees: vec![
+            "Head of Service, Corporate Parenting".into(),
+            "Head of Service, Front Door and MASH".into(),
+            "Head of Service, Early Help".into(),
+            "Principal Social Worker".into(),
+            "Business Support (minutes)".into(),
+        ],
+        apologies: vec!["Head of Service, Disabled Children's Service".into()],
+        agenda: Vec::new(),
+    })?;
+    Ok(meeting.id)
+}
+
+pub fn run(ctx: &mut Ctx<'_>) -> Result<()> {
+    let dir = tempfile::Builder::new()
+        .prefix("qprm-demo-")
+        .tempdir()
+        .map_err(|e| Error::io("creating the demo's temporary folder", e))?;
+    let mut store = Store::open(&dir.path().join("demo.db"), "chair")?;
+    let meeting = load_samples(&mut store)?;
+    ctx.line(format!(
+        "Demo: sample packs loaded into a temporary database ({}); your own database is untouched.",
+        clean(&dir.path().display().to_string())
+    ))?;
+    print_overview(ctx, &store, meeting)
+}
+
+pub fn open_latest(ctx: &mut Ctx<'_>) -> Result<()> {
+    let store = ctx.open_existing()?;
+    match store.latest_meeting()? {
+        Some(m) => print_overview(ctx, &store, m.id),
+        None => ctx.line("No meetings yet. Create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`, or try `qprm demo`."),
+    }
+}
+
+pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<()> {
+    let m = store.meeting(meeting)?;
+    ctx.line(clean(&format!(
+        "QPRM {} · reviewing {} · chair: {}",
+        m.date,
+        m.period,
+        m.chair.as_deref().unwrap_or("—")
+    )))?;
+    ctx.line(clean(&format!("present: {}", m.attendees.join(", "))))?;
+    if !m.apologies.is_empty() {
+        ctx.line(clean(&format!("apologies: {}", m.apologies.join(", "))))?;
+    }
+    ctx.line("")?;
+    let mut t = Table::new(&[
+        ("#", 3),
+        ("service", 40),
+        ("head of service", 46),
+        ("KPIs ■R ▲A ●G", 14),
+        ("audits good+", 16),
+        ("actions", 20),
+    ]);
+    for line in store.agenda_overview(meeting, ctx.today)? {
+        let audits = match &line.audits {
+            Some(a) => match (a.good_or_better_pct(), a.good_or_better_target) {
+                (Some(p), Some(t)) => {
+                    format!("{}% (target {}%)", format_number(p), format_number(t))
+                }
+                (Some(p), None) => format!("{}%", format_number(p)),
+                _ => "—".into(),
+            },
+            None => "—".into(),
+        };
+        let overdue = if line.overdue_actions > 0 {
+            Some("1;31")
+        } else {
+            None
+        };
+        t.row(vec![
+            line.position.to_string().into(),
+            line.service.name.as_str().into(),
+            line.service.head.as_deref().unwrap_or("—").into(),
+            format!("■{} ▲{} ●{}", line.red, line.amber, line.green).into(),
+            audits.into(),
+            Cell::coloured(
+                &format!(
+                    "{} open, {} overdue",
+                    line.open_actions, line.overdue_actions
+                ),
+                overdue,
+            ),
+        ]);
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+}

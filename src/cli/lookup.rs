@@ -1,0 +1,144 @@
+//! `qprm kpi`: indicator tables and one indicator's series.
+
+use super::Ctx;
+use super::table::{Cell, Table};
+use crate::domain::sanitize::clean;
+use crate::domain::{Period, Rag};
+use crate::error::{Error, Result};
+use crate::store::KpiRow;
+
+pub fn rag_colour(rag: Rag) -> Option<&'static str> {
+    match rag {
+        Rag::Green => Some("32"),
+        Rag::Amber => Some("33"),
+        Rag::Red => Some("1;31"),
+        Rag::None => None,
+    }
+}
+
+fn fmt(row: &KpiRow, v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| row.unit.format(v))
+}
+
+/// A one-line chart of values, lowest to highest: ▁▂▃▄▅▆▇█.
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (min, max) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(*v), hi.max(*v))
+        });
+    values
+        .iter()
+        .map(|v| {
+            if max > min {
+                BARS[(((v - min) / (max - min)) * 7.0).round() as usize]
+            } else {
+                BARS[3]
+            }
+        })
+        .collect()
+}
+
+pub fn kpi(
+    ctx: &mut Ctx<'_>,
+    code: Option<String>,
+    service: Option<String>,
+    period: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let period: Option<Period> = period
+        .map(|p| {
+            p.parse()
+                .map_err(|e| Error::invalid(format!("--period: {e}")))
+        })
+        .transpose()?;
+    let store = ctx.open_existing()?;
+    if let Some(code) = code {
+        let s = store.kpi_series(&code)?;
+        if json {
+            return ctx.json(&s);
+        }
+        let r = &s.latest;
+        ctx.line(clean(&format!("{}  {}", r.code, r.name)))?;
+        ctx.line(clean(&format!(
+            "service {} · {} · {} · baseline {} · target {}{}",
+            r.service.as_deref().unwrap_or("—"),
+            r.unit,
+            r.polarity,
+            fmt(r, r.baseline),
+            fmt(r, r.target),
+            match (r.england, r.statistical_neighbours) {
+                (None, None) => String::new(),
+                (e, n) => format!(" · England {} · neighbours {}", fmt(r, e), fmt(r, n)),
+            }
+        )))?;
+        let values: Vec<f64> = s.series.iter().map(|p| p.value).collect();
+        if !values.is_empty() {
+            ctx.line(format!(
+                "trend {}  ({} months)",
+                sparkline(&values),
+                values.len()
+            ))?;
+        }
+        let mut t = Table::new(&[
+            ("period", 7),
+            ("value", 10),
+            ("RAG", 8),
+            ("direction", 12),
+            ("note", 80),
+        ]);
+        for p in &s.series {
+            t.row(vec![
+                p.period.as_str().into(),
+                r.unit.format(p.value).into(),
+                Cell::coloured(p.rag.label(), rag_colour(p.rag)),
+                p.direction.arrow().into(),
+                p.note.as_deref().unwrap_or("").into(),
+            ]);
+        }
+        if t.is_empty() {
+            return ctx.line("no values recorded yet");
+        }
+        return t.print(ctx.out, ctx.colour).map_err(super::write_err);
+    }
+    let rows = store.kpi_rows(service.as_deref(), period)?;
+    if json {
+        return ctx.json(&rows);
+    }
+    if rows.is_empty() {
+        return ctx.line("no indicators: import a pack first");
+    }
+    let mut t = Table::new(&[
+        ("code", 24),
+        ("indicator", 48),
+        ("service", 20),
+        ("period", 7),
+        ("value", 9),
+        ("baseline", 9),
+        ("target", 9),
+        ("RAG", 8),
+        ("direction", 12),
+    ]);
+    let mut counts = [0usize; 4];
+    for r in &rows {
+        counts[r.rag as usize] += 1;
+        t.row(vec![
+            r.code.as_str().into(),
+            r.name.as_str().into(),
+            r.service.as_deref().unwrap_or("—").into(),
+            r.period.as_deref().unwrap_or("—").into(),
+            fmt(r, r.value).into(),
+            fmt(r, r.baseline).into(),
+            fmt(r, r.target).into(),
+            Cell::coloured(r.rag.label(), rag_colour(r.rag)),
+            r.direction.arrow().into(),
+        ]);
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    ctx.line(format!(
+        "{} red, {} amber, {} green, {} without target or value",
+        counts[2], counts[1], counts[0], counts[3]
+    ))?;
+    Ok(())
+}

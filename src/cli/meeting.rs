@@ -1,0 +1,148 @@
+//! `qprm meeting new|list`, `qprm decision add` and `qprm decisions`.
+
+use super::table::{Cell, Table};
+use super::{Ctx, DecisionCommand, JsonStream, MeetingCommand};
+use crate::domain::dates::parse_iso;
+use crate::error::{Error, Result};
+use crate::store::{DecisionFilter, MeetingRecord, NewMeeting};
+
+pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
+    match cmd {
+        MeetingCommand::New {
+            date,
+            period,
+            chair,
+            attendees,
+            apologies,
+            services,
+            json,
+        } => {
+            let date = parse_iso(&date).map_err(|e| Error::invalid(format!("--date: {e}")))?;
+            let period = period
+                .parse()
+                .map_err(|e| Error::invalid(format!("--period: {e}")))?;
+            let mut store = ctx.open("cli")?;
+            let m = store.create_meeting(&NewMeeting {
+                date: Some(date),
+                period: Some(period),
+                chair,
+                attendees,
+                apologies,
+                agenda: services,
+            })?;
+            if json {
+                return ctx.json(&m);
+            }
+            ctx.line(m.id.to_string())?;
+            eprintln!(
+                "created meeting {} on {} reviewing {}, {} services on the agenda",
+                m.id,
+                m.date,
+                m.period,
+                m.agenda.len()
+            );
+            Ok(())
+        }
+        MeetingCommand::List { limit, json } => {
+            let store = ctx.open_existing()?;
+            let meetings = store.meetings(limit)?;
+            if json {
+                return ctx.json(&meetings);
+            }
+            if meetings.is_empty() {
+                return ctx.line("no meetings yet: create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`");
+            }
+            let mut t = Table::new(&[
+                ("id", 8),
+                ("date", 10),
+                ("period", 7),
+                ("chair", 40),
+                ("agenda", 6),
+                ("decisions", 9),
+                ("actions", 7),
+            ]);
+            for m in &meetings {
+                t.row(vec![
+                    m.id.to_string().into(),
+                    m.date.as_str().into(),
+                    m.period.as_str().into(),
+                    m.chair.as_deref().unwrap_or("").into(),
+                    m.agenda.len().to_string().into(),
+                    m.decisions.to_string().into(),
+                    m.actions_raised.to_string().into(),
+                ]);
+            }
+            t.print(ctx.out, ctx.colour).map_err(super::write_err)
+        }
+    }
+}
+
+pub fn decision(ctx: &mut Ctx<'_>, cmd: DecisionCommand) -> Result<()> {
+    let DecisionCommand::Add {
+        text,
+        meeting,
+        service,
+        json,
+    } = cmd;
+    let mut store = ctx.open_existing()?;
+    let m = store.find_meeting(&meeting)?;
+    let d = store.record_decision(m.id, service.as_deref(), &text)?;
+    if json {
+        return ctx.json(&d);
+    }
+    ctx.line(d.id.to_string())?;
+    eprintln!(
+        "recorded decision {} in meeting {} ({})",
+        d.id, m.id, m.date
+    );
+    Ok(())
+}
+
+pub fn decisions(
+    ctx: &mut Ctx<'_>,
+    meeting: Option<String>,
+    service: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let store = ctx.open_existing()?;
+    let meeting: Option<MeetingRecord> = meeting.map(|m| store.find_meeting(&m)).transpose()?;
+    if let Some(s) = &service {
+        store.require_service(s)?;
+    }
+    let filter = DecisionFilter {
+        meeting: meeting.map(|m| m.id),
+        service,
+        limit: None,
+    };
+    if json {
+        let mut stream = JsonStream::begin(&mut *ctx.out)?;
+        store.for_each_decision(&filter, |d| stream.item(&d))?;
+        return stream.end();
+    }
+    let mut t = Table::new(&[
+        ("id", 6),
+        ("meeting", 10),
+        ("period", 7),
+        ("service", 22),
+        ("decision", 90),
+    ]);
+    store.for_each_decision(&filter, |d| {
+        t.row(vec![
+            d.id.to_string().into(),
+            d.meeting_date.as_str().into(),
+            d.period.as_str().into(),
+            d.service.as_deref().unwrap_or("—").into(),
+            Cell::from(if d.status == "recorded" {
+                d.text.clone()
+            } else {
+                format!("[{}] {}", d.status, d.text)
+            }),
+        ]);
+        Ok(())
+    })?;
+    if t.is_empty() {
+        return ctx.line("no decisions recorded for that filter");
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! Plain-text tables for human output. Every cell is sanitised here, so no
+//! command can print a control character or escape sequence from data, and
+//! long cells are cut with an ellipsis so one field never breaks a row.
+
+use crate::domain::sanitize::clean;
+use ratatui::text::Line;
+use std::io::Write;
+
+pub struct Table {
+    headers: Vec<&'static str>,
+    /// Widest each column may grow before its cells are cut.
+    limits: Vec<usize>,
+    rows: Vec<Vec<Cell>>,
+}
+
+pub struct Cell {
+    text: String,
+    /// An SGR colour code applied around the (already clean) text, when colour is on.
+    colour: Option<&'static str>,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell {
+            text: clean(&s),
+            colour: None,
+        }
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell {
+            text: clean(s),
+            colour: None,
+        }
+    }
+}
+
+impl Cell {
+    pub fn coloured(text: &str, colour: Option<&'static str>) -> Cell {
+        Cell {
+            text: clean(text),
+            colour,
+        }
+    }
+}
+
+fn width(s: &str) -> usize {
+    Line::from(s).width()
+}
+
+/// Cuts `s` to at most `max` display columns, ending with `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    for c in s.chars() {
+        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > max {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+impl Table {
+    pub fn new(columns: &[(&'static str, usize)]) -> Table {
+        Table {
+            headers: columns.iter().map(|c| c.0).collect(),
+            limits: columns.iter().map(|c| c.1).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<Cell>) {
+        self.rows.push(cells);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn print(&mut self, out: &mut dyn Write, colour: bool) -> std::io::Result<()> {
+        for row in &mut self.rows {
+            for (cell, limit) in row.iter_mut().zip(&self.limits) {
+                cell.text = truncate(&cell.text, *limit);
+            }
+        }
+        let widths: Vec<usize> = (0..self.headers.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(i))
+                    .map(|c| width(&c.text))
+                    .chain([width(self.headers[i])])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let last = self.headers.len().saturating_sub(1);
+        let header: Vec<String> = self
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| pad(h, widths[i], i == last))
+            .collect();
+        writeln!(out, "{}", header.join("  "))?;
+        for row in &self.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let padded = pad(&c.text, widths[i], i == last);
+                    match (colour, c.colour) {
+                        (true, Some(code)) => format!("\x1b[{code}m{padded}\x1b[0m"),
+                        _ => padded,
+                    }
+                })
+                .collect();
+            writeln!(out, "{}", cells.join("  "))?;
+        }
+        Ok(())
+    }
+}
+
+fn pad(s: &str, w: usize, last: bool) -> String {
+    if last {
+        return s.to_string();
+    }
+    let fill = w.saturating_sub(width(s));
+    format!("{s}{}", " ".repeat(fill))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_by_display_width() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("abcdefghij", 5), "abcd…");
+        assert_eq!(truncate("Siân Zoë “q”", 6), "Siân …");
+    }
+
+    #[test]
+    fn cells_are_sanitised() {
+        let mut t = Table::new(&[("a", 20), ("b", 20)]);
+        t.row(vec!["\x1b[2Jx".into(), "y\u{7}".into()]);
+        let mut out = Vec::new();
+        t.print(&mut out, false).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(!s.contains('\x1b') && !s.contains('\u{7}'), "{s:?}");
+        assert!(s.contains("x  y"));
+    }
+}
