@@ -14,82 +14,37 @@ fn meeting_id(store: &Store, key: Option<&str>) -> Result<Option<i64>> {
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
     match cmd {
-        ActionCommand::Add {
-            text,
-            owner,
-            due,
-            service,
-            meeting,
-            indicator,
-            json,
-        } => {
-            let due =
-                parse_due(&due, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))?;
+        ActionCommand::Add { text, owner, due, service, meeting, indicator, json } => {
+            let due = parse_due(&due, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))?;
             let mut store = ctx.open_existing()?;
             let meeting = meeting_id(&store, meeting.as_deref())?;
             if let Some(code) = &indicator {
                 store.kpi_series(code)?;
             }
-            let a = store.record_action(&NewAction {
-                text,
-                owner,
-                due: Some(due),
-                service,
-                meeting,
-                indicator,
-            })?;
+            let a = store.record_action(&NewAction { text, owner, due: Some(due), service, meeting, indicator })?;
             if json {
                 return ctx.json(&a);
             }
             ctx.line(&a.reference)?;
             eprintln!(
                 "{}",
-                clean(&format!(
-                    "recorded action {}: {} (owner {}, due {})",
-                    a.reference, a.text, a.owner, a.due
-                ))
+                clean(&format!("recorded action {}: {} (owner {}, due {})", a.reference, a.text, a.owner, a.due))
             );
             Ok(())
         }
-        ActionCommand::Update {
-            reference,
-            status,
-            due,
-            owner,
-            text,
-            note,
-            meeting,
-            json,
-        } => {
+        ActionCommand::Update { reference, status, due, owner, text, note, meeting, json } => {
             let status = status
                 .map(|s| {
                     ActionStatus::parse(&s).ok_or_else(|| {
-                        Error::invalid(format!(
-                            "--status: '{}' is not one of {}",
-                            clean(&s),
-                            ActionStatus::choices()
-                        ))
+                        Error::invalid(format!("--status: '{}' is not one of {}", clean(&s), ActionStatus::choices()))
                     })
                 })
                 .transpose()?;
-            let due = due
-                .map(|d| {
-                    parse_due(&d, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))
-                })
-                .transpose()?;
+            let due =
+                due.map(|d| parse_due(&d, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))).transpose()?;
             let mut store = ctx.open_existing()?;
             let meeting = meeting_id(&store, meeting.as_deref())?;
-            let a = store.update_action(
-                &reference,
-                &ActionChange {
-                    status,
-                    due,
-                    owner,
-                    text,
-                    note,
-                    meeting,
-                },
-            )?;
+            let a = store.update_action(&reference, &ActionChange { status, due, owner, text, note, meeting })?;
             if json {
                 return ctx.json(&a);
             }
@@ -112,13 +67,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
 fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
     let overdue = if a.overdue { "  OVERDUE" } else { "" };
     ctx.line(clean(&format!("{}  {}{overdue}", a.reference, a.status)))?;
-    ctx.line(
-        clean_multiline(&a.text)
-            .lines()
-            .map(|l| format!("  {l}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )?;
+    ctx.line(clean_multiline(&a.text).lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n"))?;
     let fields = [
         ("owner", Some(a.owner.clone())),
         ("due", Some(a.due.clone())),
@@ -141,22 +90,13 @@ fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
         let change = match h.field.as_str() {
             "created" => "created".to_string(),
             "note" => "note".to_string(),
-            f => format!(
-                "{f}: {} → {}",
-                h.old.as_deref().unwrap_or("—"),
-                h.new.as_deref().unwrap_or("—")
-            ),
+            f => format!("{f}: {} → {}", h.old.as_deref().unwrap_or("—"), h.new.as_deref().unwrap_or("—")),
         };
         let who = match h.meeting {
             Some(m) => format!("{} (meeting {m})", h.actor),
             None => h.actor.clone(),
         };
-        t.row(vec![
-            h.at.as_str().into(),
-            who.into(),
-            change.into(),
-            h.note.as_deref().unwrap_or("").into(),
-        ]);
+        t.row(vec![h.at.as_str().into(), who.into(), change.into(), h.note.as_deref().unwrap_or("").into()]);
     }
     t.print(ctx.out, ctx.colour).map_err(super::write_err)
 }
@@ -185,22 +125,12 @@ pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
         store.for_each_action(&filter, |a| stream.item(&a))?;
         return stream.end();
     }
-    let mut t = Table::new(&[
-        ("ref", 8),
-        ("status", 11),
-        ("due", 10),
-        ("owner", 36),
-        ("service", 22),
-        ("action", 70),
-    ]);
+    let mut t = Table::new(&[("ref", 8), ("status", 11), ("due", 10), ("owner", 36), ("service", 22), ("action", 70)]);
     let mut overdue = 0;
     let n = store.for_each_action(&filter, |a| {
         overdue += usize::from(a.overdue);
-        let (status, colour) = if a.overdue {
-            ("OVERDUE".to_string(), Some("1;31"))
-        } else {
-            (a.status.to_string(), None)
-        };
+        let (status, colour) =
+            if a.overdue { ("OVERDUE".to_string(), Some("1;31")) } else { (a.status.to_string(), None) };
         t.row(vec![
             a.reference.as_str().into(),
             Cell::coloured(&status, colour),
@@ -215,8 +145,5 @@ pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
         return ctx.line(format!("no {status} actions match"));
     }
     t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
-    ctx.line(format!(
-        "{n} action(s), {overdue} overdue (today is {})",
-        ctx.today
-    ))
+    ctx.line(format!("{n} action(s), {overdue} overdue (today is {})", ctx.today))
 }

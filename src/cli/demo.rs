@@ -6,48 +6,9 @@ use super::Ctx;
 use super::table::{Cell, Table};
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
-use crate::domain::{Period, dates::parse_iso};
 use crate::error::{Error, Result};
-use crate::pack::{Known, parse_bytes};
-use crate::store::{ImportOptions, NewMeeting, Store};
-
-/// The bundled sample packs (see fixtures/README.md), oldest first.
-pub const SAMPLE_PACKS: &[(&str, &str)] = &[
-    ("2023-05.json", include_str!("../../fixtures/2023-05.json")),
-    ("2023-06.json", include_str!("../../fixtures/2023-06.json")),
-    ("2023-07.json", include_str!("../../fixtures/2023-07.json")),
-    ("2023-08.json", include_str!("../../fixtures/2023-08.json")),
-    ("2023-09.json", include_str!("../../fixtures/2023-09.json")),
-    ("2023-10.json", include_str!("../../fixtures/2023-10.json")),
-];
-
-/// Loads the sample packs into `store` and creates the November 2023 meeting
-/// that reviews October's data. Returns the meeting id.
-pub fn load_samples(store: &mut Store) -> Result<i64> {
-    let mut known = Known::default();
-    let mut packs = Vec::new();
-    for (name, text) in SAMPLE_PACKS {
-        let pack = parse_bytes(name, text.as_bytes(), &known).map_err(Error::Pack)?;
-        known.absorb(&pack);
-        packs.push(pack);
-    }
-    store.import_packs(&packs, ImportOptions::default())?;
-    let meeting = store.create_meeting(&NewMeeting {
-        date: parse_iso("2023-11-14").ok(),
-        period: "2023-10".parse::<Period>().ok(),
-        chair: Some("Director of Children's Services".into()),
-        attendees: vec![
-            "Head of Service, Corporate Parenting".into(),
-            "Head of Service, Front Door and MASH".into(),
-            "Head of Service, Early Help".into(),
-            "Principal Social Worker".into(),
-            "Business Support (minutes)".into(),
-        ],
-        apologies: vec!["Head of Service, Disabled Children's Service".into()],
-        agenda: Vec::new(),
-    })?;
-    Ok(meeting.id)
-}
+use crate::samples::load_samples;
+use crate::store::Store;
 
 pub fn run(ctx: &mut Ctx<'_>) -> Result<()> {
     let dir = tempfile::Builder::new()
@@ -103,24 +64,14 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
             },
             None => "—".into(),
         };
-        let overdue = if line.overdue_actions > 0 {
-            Some("1;31")
-        } else {
-            None
-        };
+        let overdue = if line.overdue_actions > 0 { Some("1;31") } else { None };
         t.row(vec![
             line.position.to_string().into(),
             line.service.name.as_str().into(),
             line.service.head.as_deref().unwrap_or("—").into(),
             format!("■{} ▲{} ●{}", line.red, line.amber, line.green).into(),
             audits.into(),
-            Cell::coloured(
-                &format!(
-                    "{} open, {} overdue",
-                    line.open_actions, line.overdue_actions
-                ),
-                overdue,
-            ),
+            Cell::coloured(&format!("{} open, {} overdue", line.open_actions, line.overdue_actions), overdue),
         ]);
     }
     t.print(ctx.out, ctx.colour).map_err(super::write_err)

@@ -13,11 +13,7 @@ use std::path::PathBuf;
 /// Validates all files against the database (if it exists) and each other.
 fn check_all(ctx: &Ctx<'_>, files: &[PathBuf]) -> Result<(Vec<ValidPack>, Option<Store>)> {
     let path = ctx.db_path()?;
-    let store = if path.exists() {
-        Some(Store::open(&path, "import")?)
-    } else {
-        None
-    };
+    let store = if path.exists() { Some(Store::open(&path, "import")?) } else { None };
     let mut known = match &store {
         Some(s) => s.known()?,
         None => Known::default(),
@@ -35,10 +31,8 @@ fn check_all(ctx: &Ctx<'_>, files: &[PathBuf]) -> Result<(Vec<ValidPack>, Option
     }
     if !problems.is_empty() {
         let n = files.len();
-        problems.push(format!(
-            "nothing was imported: fix the problems above ({} of {n} file(s) invalid)",
-            n - packs.len()
-        ));
+        problems
+            .push(format!("nothing was imported: fix the problems above ({} of {n} file(s) invalid)", n - packs.len()));
         return Err(Error::Pack(problems));
     }
     Ok((packs, store))
@@ -67,13 +61,7 @@ pub fn import(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()>
         Some(s) => s,
         None => ctx.open("import")?,
     };
-    let summaries = store.import_packs(
-        &packs,
-        ImportOptions {
-            replace,
-            dry_run: false,
-        },
-    )?;
+    let summaries = store.import_packs(&packs, ImportOptions { replace, dry_run: false })?;
     for s in &summaries {
         print_summary(ctx, s)?;
     }
@@ -85,26 +73,16 @@ fn print_summary(ctx: &mut Ctx<'_>, s: &ImportSummary) -> Result<()> {
     let group = |keys: &[String]| -> String {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
         for k in keys {
-            *kinds
-                .entry(k.split(' ').next().unwrap_or("item"))
-                .or_default() += 1;
+            *kinds.entry(k.split(' ').next().unwrap_or("item")).or_default() += 1;
         }
-        kinds
-            .iter()
-            .map(|(k, n)| format!("{n} {}", plural(k, *n)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        kinds.iter().map(|(k, n)| format!("{n} {}", plural(k, *n))).collect::<Vec<_>>().join(", ")
     };
     let mut parts = Vec::new();
     if !s.added.is_empty() {
         parts.push(format!("added {}", group(&s.added)));
     }
     if !s.changed.is_empty() {
-        parts.push(format!(
-            "replaced {} ({})",
-            group(&s.changed),
-            s.changed.join("; ")
-        ));
+        parts.push(format!("replaced {} ({})", group(&s.changed), s.changed.join("; ")));
     }
     if s.unchanged > 0 {
         parts.push(format!("{} unchanged", s.unchanged));
@@ -112,12 +90,7 @@ fn print_summary(ctx: &mut Ctx<'_>, s: &ImportSummary) -> Result<()> {
     if parts.is_empty() {
         parts.push("nothing in it".into());
     }
-    ctx.line(clean(&format!(
-        "{} ({}): {}",
-        s.file,
-        s.period,
-        parts.join("; ")
-    )))
+    ctx.line(clean(&format!("{} ({}): {}", s.file, s.period, parts.join("; "))))
 }
 
 fn plural(kind: &str, n: usize) -> String {

@@ -23,20 +23,10 @@ fn fmt(row: &KpiRow, v: Option<f64>) -> String {
 /// A one-line chart of values, lowest to highest: ▁▂▃▄▅▆▇█.
 pub fn sparkline(values: &[f64]) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let (min, max) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-            (lo.min(*v), hi.max(*v))
-        });
+    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
     values
         .iter()
-        .map(|v| {
-            if max > min {
-                BARS[(((v - min) / (max - min)) * 7.0).round() as usize]
-            } else {
-                BARS[3]
-            }
-        })
+        .map(|v| if max > min { BARS[(((v - min) / (max - min)) * 7.0).round() as usize] } else { BARS[3] })
         .collect()
 }
 
@@ -47,12 +37,8 @@ pub fn kpi(
     period: Option<String>,
     json: bool,
 ) -> Result<()> {
-    let period: Option<Period> = period
-        .map(|p| {
-            p.parse()
-                .map_err(|e| Error::invalid(format!("--period: {e}")))
-        })
-        .transpose()?;
+    let period: Option<Period> =
+        period.map(|p| p.parse().map_err(|e| Error::invalid(format!("--period: {e}")))).transpose()?;
     let store = ctx.open_existing()?;
     if let Some(code) = code {
         let s = store.kpi_series(&code)?;
@@ -75,19 +61,9 @@ pub fn kpi(
         )))?;
         let values: Vec<f64> = s.series.iter().map(|p| p.value).collect();
         if !values.is_empty() {
-            ctx.line(format!(
-                "trend {}  ({} months)",
-                sparkline(&values),
-                values.len()
-            ))?;
+            ctx.line(format!("trend {}  ({} months)", sparkline(&values), values.len()))?;
         }
-        let mut t = Table::new(&[
-            ("period", 7),
-            ("value", 10),
-            ("RAG", 8),
-            ("direction", 12),
-            ("note", 80),
-        ]);
+        let mut t = Table::new(&[("period", 7), ("value", 10), ("RAG", 8), ("direction", 12), ("note", 80)]);
         for p in &s.series {
             t.row(vec![
                 p.period.as_str().into(),

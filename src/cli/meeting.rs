@@ -8,19 +8,9 @@ use crate::store::{DecisionFilter, MeetingRecord, NewMeeting};
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
     match cmd {
-        MeetingCommand::New {
-            date,
-            period,
-            chair,
-            attendees,
-            apologies,
-            services,
-            json,
-        } => {
+        MeetingCommand::New { date, period, chair, attendees, apologies, services, json } => {
             let date = parse_iso(&date).map_err(|e| Error::invalid(format!("--date: {e}")))?;
-            let period = period
-                .parse()
-                .map_err(|e| Error::invalid(format!("--period: {e}")))?;
+            let period = period.parse().map_err(|e| Error::invalid(format!("--period: {e}")))?;
             let mut store = ctx.open("cli")?;
             let m = store.create_meeting(&NewMeeting {
                 date: Some(date),
@@ -50,7 +40,8 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
                 return ctx.json(&meetings);
             }
             if meetings.is_empty() {
-                return ctx.line("no meetings yet: create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`");
+                return ctx
+                    .line("no meetings yet: create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`");
             }
             let mut t = Table::new(&[
                 ("id", 8),
@@ -78,12 +69,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
 }
 
 pub fn decision(ctx: &mut Ctx<'_>, cmd: DecisionCommand) -> Result<()> {
-    let DecisionCommand::Add {
-        text,
-        meeting,
-        service,
-        json,
-    } = cmd;
+    let DecisionCommand::Add { text, meeting, service, json } = cmd;
     let mut store = ctx.open_existing()?;
     let m = store.find_meeting(&meeting)?;
     let d = store.record_decision(m.id, service.as_deref(), &text)?;
@@ -91,52 +77,30 @@ pub fn decision(ctx: &mut Ctx<'_>, cmd: DecisionCommand) -> Result<()> {
         return ctx.json(&d);
     }
     ctx.line(d.id.to_string())?;
-    eprintln!(
-        "recorded decision {} in meeting {} ({})",
-        d.id, m.id, m.date
-    );
+    eprintln!("recorded decision {} in meeting {} ({})", d.id, m.id, m.date);
     Ok(())
 }
 
-pub fn decisions(
-    ctx: &mut Ctx<'_>,
-    meeting: Option<String>,
-    service: Option<String>,
-    json: bool,
-) -> Result<()> {
+pub fn decisions(ctx: &mut Ctx<'_>, meeting: Option<String>, service: Option<String>, json: bool) -> Result<()> {
     let store = ctx.open_existing()?;
     let meeting: Option<MeetingRecord> = meeting.map(|m| store.find_meeting(&m)).transpose()?;
     if let Some(s) = &service {
         store.require_service(s)?;
     }
-    let filter = DecisionFilter {
-        meeting: meeting.map(|m| m.id),
-        service,
-        limit: None,
-    };
+    let filter = DecisionFilter { meeting: meeting.map(|m| m.id), service, limit: None };
     if json {
         let mut stream = JsonStream::begin(&mut *ctx.out)?;
         store.for_each_decision(&filter, |d| stream.item(&d))?;
         return stream.end();
     }
-    let mut t = Table::new(&[
-        ("id", 6),
-        ("meeting", 10),
-        ("period", 7),
-        ("service", 22),
-        ("decision", 90),
-    ]);
+    let mut t = Table::new(&[("id", 6), ("meeting", 10), ("period", 7), ("service", 22), ("decision", 90)]);
     store.for_each_decision(&filter, |d| {
         t.row(vec![
             d.id.to_string().into(),
             d.meeting_date.as_str().into(),
             d.period.as_str().into(),
             d.service.as_deref().unwrap_or("—").into(),
-            Cell::from(if d.status == "recorded" {
-                d.text.clone()
-            } else {
-                format!("[{}] {}", d.status, d.text)
-            }),
+            Cell::from(if d.status == "recorded" { d.text.clone() } else { format!("[{}] {}", d.status, d.text) }),
         ]);
         Ok(())
     })?;

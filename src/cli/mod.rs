@@ -218,12 +218,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
-        Ctx {
-            out,
-            colour,
-            today: crate::domain::dates::today(),
-            db,
-        }
+        Ctx { out, colour, today: crate::domain::dates::today(), db }
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.
@@ -235,9 +230,8 @@ impl<'a> Ctx<'a> {
         if let Some(p) = &self.db {
             return Ok(p.clone());
         }
-        let dir = dirs::data_dir().ok_or_else(|| {
-            Error::invalid("cannot find a data directory for the database; pass --db PATH")
-        })?;
+        let dir = dirs::data_dir()
+            .ok_or_else(|| Error::invalid("cannot find a data directory for the database; pass --db PATH"))?;
         Ok(dir.join("qprm").join("qprm.db"))
     }
 
@@ -258,8 +252,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
-        serde_json::to_writer_pretty(&mut *self.out, value)
-            .map_err(|e| Error::io("writing JSON", e.into()))?;
+        serde_json::to_writer_pretty(&mut *self.out, value).map_err(|e| Error::io("writing JSON", e.into()))?;
         writeln!(self.out).map_err(write_err)
     }
 
@@ -322,16 +315,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Action { command }) => action::run(ctx, command),
         Some(Command::Actions(args)) => action::list(ctx, &args),
         Some(Command::Decision { command }) => meeting::decision(ctx, command),
-        Some(Command::Decisions {
-            meeting,
-            service,
-            json,
-        }) => meeting::decisions(ctx, meeting, service, json),
-        Some(Command::Kpi {
-            code,
-            service,
-            period,
-            json,
-        }) => lookup::kpi(ctx, code, service, period, json),
+        Some(Command::Decisions { meeting, service, json }) => meeting::decisions(ctx, meeting, service, json),
+        Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),
     }
 }

@@ -21,28 +21,19 @@ pub struct Cell {
 
 impl From<String> for Cell {
     fn from(s: String) -> Self {
-        Cell {
-            text: clean(&s),
-            colour: None,
-        }
+        Cell { text: clean(&s), colour: None }
     }
 }
 
 impl From<&str> for Cell {
     fn from(s: &str) -> Self {
-        Cell {
-            text: clean(s),
-            colour: None,
-        }
+        Cell { text: clean(s), colour: None }
     }
 }
 
 impl Cell {
     pub fn coloured(text: &str, colour: Option<&'static str>) -> Cell {
-        Cell {
-            text: clean(text),
-            colour,
-        }
+        Cell { text: clean(text), colour }
     }
 }
 
@@ -101,12 +92,7 @@ impl Table {
             })
             .collect();
         let last = self.headers.len().saturating_sub(1);
-        let header: Vec<String> = self
-            .headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| pad(h, widths[i], i == last))
-            .collect();
+        let header: Vec<String> = self.headers.iter().enumerate().map(|(i, h)| pad(h, widths[i], i == last)).collect();
         writeln!(out, "{}", header.join("  "))?;
         for row in &self.rows {
             let cells: Vec<String> = row

@@ -8,21 +8,11 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 /// Strict ISO date, as packs and `--due` in scripts use.
 pub fn parse_iso(s: &str) -> Result<NaiveDate, String> {
     let ok_shape = s.len() == 10
-        && s.bytes().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+        && s.bytes().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
     if !ok_shape {
-        return Err(format!(
-            "'{}' is not a date: expected YYYY-MM-DD",
-            super::sanitize::clean(s)
-        ));
+        return Err(format!("'{}' is not a date: expected YYYY-MM-DD", super::sanitize::clean(s)));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a real calendar date"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("'{s}' is not a real calendar date"))
 }
 
 /// Today's date: `QPRM_TODAY` if set and valid, else the local date.
@@ -70,18 +60,13 @@ pub fn parse_due(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
             return end_of_month(today.year(), today.month()).ok_or_else(unknown);
         }
         "end of next month" => {
-            let next = today
-                .checked_add_months(Months::new(1))
-                .ok_or_else(unknown)?;
+            let next = today.checked_add_months(Months::new(1)).ok_or_else(unknown)?;
             return end_of_month(next.year(), next.month()).ok_or_else(unknown);
         }
         _ => {}
     }
     if let Some(rest) = s.strip_prefix('+') {
-        let (num, unit) = rest.split_at(
-            rest.find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len()),
-        );
+        let (num, unit) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
         let n: u32 = num.parse().map_err(|_| unknown())?;
         if n > 3650 {
             return Err(format!("{n} is too far ahead for a due date"));
@@ -95,26 +80,18 @@ pub fn parse_due(input: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         .ok_or_else(unknown);
     }
     if let Some(name) = s.strip_prefix("end of ") {
-        let idx = MONTHS
-            .iter()
-            .position(|m| *m == name || (name.len() >= 3 && m.starts_with(name)))
-            .ok_or_else(unknown)?;
+        let idx =
+            MONTHS.iter().position(|m| *m == name || (name.len() >= 3 && m.starts_with(name))).ok_or_else(unknown)?;
         let month = idx as u32 + 1;
         // "End of March" means the next March that has not ended yet.
-        let year = if month < today.month() {
-            today.year() + 1
-        } else {
-            today.year()
-        };
+        let year = if month < today.month() { today.year() + 1 } else { today.year() };
         return end_of_month(year, month).ok_or_else(unknown);
     }
     Err(unknown())
 }
 
 fn end_of_month(year: i32, month: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, month, 1)?
-        .checked_add_months(Months::new(1))?
-        .pred_opt()
+    NaiveDate::from_ymd_opt(year, month, 1)?.checked_add_months(Months::new(1))?.pred_opt()
 }
 
 #[cfg(test)]
@@ -128,14 +105,7 @@ mod tests {
     #[test]
     fn iso_strict() {
         assert_eq!(d("2024-02-29").to_string(), "2024-02-29");
-        for bad in [
-            "2023-02-29",
-            "2023-2-01",
-            "2023-13-01",
-            "31/03/2024",
-            "2024-03-31T00:00",
-            "",
-        ] {
+        for bad in ["2023-02-29", "2023-2-01", "2023-13-01", "31/03/2024", "2024-03-31T00:00", ""] {
             assert!(parse_iso(bad).is_err(), "{bad}");
         }
     }
@@ -157,11 +127,7 @@ mod tests {
             ("end of next month", "2023-12-31"),
         ];
         for (input, want) in cases {
-            assert_eq!(
-                parse_due(input, today).unwrap().to_string(),
-                want,
-                "{input}"
-            );
+            assert_eq!(parse_due(input, today).unwrap().to_string(), want, "{input}");
         }
         for bad in ["", "soon", "+2x", "end of smarch", "+99999d", "2023-02-30"] {
             assert!(parse_due(bad, today).is_err(), "{bad}");

@@ -11,8 +11,7 @@ pub struct Period {
 
 impl Period {
     pub fn new(year: i32, month: u32) -> Option<Self> {
-        ((1900..=2999).contains(&year) && (1..=12).contains(&month))
-            .then_some(Period { year, month })
+        ((1900..=2999).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
     }
 
     pub fn year(self) -> i32 {
@@ -25,38 +24,23 @@ impl Period {
 
     pub fn next(self) -> Self {
         if self.month == 12 {
-            Period {
-                year: self.year + 1,
-                month: 1,
-            }
+            Period { year: self.year + 1, month: 1 }
         } else {
-            Period {
-                year: self.year,
-                month: self.month + 1,
-            }
+            Period { year: self.year, month: self.month + 1 }
         }
     }
 
     pub fn prev(self) -> Self {
         if self.month == 1 {
-            Period {
-                year: self.year - 1,
-                month: 12,
-            }
+            Period { year: self.year - 1, month: 12 }
         } else {
-            Period {
-                year: self.year,
-                month: self.month - 1,
-            }
+            Period { year: self.year, month: self.month - 1 }
         }
     }
 
     pub fn of_date(date: chrono::NaiveDate) -> Self {
         use chrono::Datelike;
-        Period {
-            year: date.year(),
-            month: date.month(),
-        }
+        Period { year: date.year(), month: date.month() }
     }
 }
 
@@ -65,20 +49,9 @@ impl FromStr for Period {
 
     /// Strict `YYYY-MM`: exactly four digits, a dash, two digits.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            format!(
-                "'{}' is not a period: expected YYYY-MM, e.g. 2023-07",
-                super::sanitize::clean(s)
-            )
-        };
+        let bad = || format!("'{}' is not a period: expected YYYY-MM, e.g. 2023-07", super::sanitize::clean(s));
         let b = s.as_bytes();
-        if b.len() != 7
-            || b[4] != b'-'
-            || !b
-                .iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || c.is_ascii_digit())
-        {
+        if b.len() != 7 || b[4] != b'-' || !b.iter().enumerate().all(|(i, c)| i == 4 || c.is_ascii_digit()) {
             return Err(bad());
         }
         let year: i32 = s[..4].parse().map_err(|_| bad())?;
@@ -102,29 +75,13 @@ mod tests {
         let p: Period = "2023-07".parse().unwrap();
         assert_eq!(p.to_string(), "2023-07");
         assert_eq!(p.next().to_string(), "2023-08");
-        assert_eq!(
-            "2023-12".parse::<Period>().unwrap().next().to_string(),
-            "2024-01"
-        );
-        assert_eq!(
-            "2024-01".parse::<Period>().unwrap().prev().to_string(),
-            "2023-12"
-        );
+        assert_eq!("2023-12".parse::<Period>().unwrap().next().to_string(), "2024-01");
+        assert_eq!("2024-01".parse::<Period>().unwrap().prev().to_string(), "2023-12");
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in [
-            "2023-7",
-            "2023-13",
-            "2023-00",
-            "23-07",
-            "2023/07",
-            "2023-07-01",
-            "",
-            "abcd-ef",
-            "0000-01",
-        ] {
+        for bad in ["2023-7", "2023-13", "2023-00", "23-07", "2023/07", "2023-07-01", "", "abcd-ef", "0000-01"] {
             assert!(bad.parse::<Period>().is_err(), "{bad} should be rejected");
         }
     }

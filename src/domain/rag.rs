@@ -55,15 +55,11 @@ impl Unit {
             return Err("must be a finite number".into());
         }
         match self {
-            Unit::Percent if !(0.0..=100.0).contains(&value) => {
-                Err(format!("{value} is outside 0–100 for a percent"))
-            }
+            Unit::Percent if !(0.0..=100.0).contains(&value) => Err(format!("{value} is outside 0–100 for a percent")),
             Unit::Count if value < 0.0 || value.fract() != 0.0 => {
                 Err(format!("{value} is not a whole, non-negative count"))
             }
-            Unit::RatePer10k | Unit::Days if value < 0.0 => {
-                Err(format!("{value} must not be negative for {self}"))
-            }
+            Unit::RatePer10k | Unit::Days if value < 0.0 => Err(format!("{value} must not be negative for {self}")),
             _ => Ok(()),
         }
     }
@@ -83,11 +79,7 @@ impl Unit {
 /// Up to one decimal place, no trailing `.0`.
 pub fn format_number(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;
-    if rounded.fract() == 0.0 {
-        format!("{rounded:.0}")
-    } else {
-        format!("{rounded:.1}")
-    }
+    if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
 }
 
 impl Polarity {
@@ -121,12 +113,7 @@ impl Polarity {
 /// The SPEC's RAG table: green when the target is met, amber when short of
 /// target but no worse than baseline, red when worse than baseline (or short
 /// of target when there is no baseline), `none` without a target.
-pub fn rag_status(
-    value: f64,
-    baseline: Option<f64>,
-    target: Option<f64>,
-    polarity: Polarity,
-) -> Rag {
+pub fn rag_status(value: f64, baseline: Option<f64>, target: Option<f64>, polarity: Polarity) -> Rag {
     let Some(target) = target else {
         return Rag::None;
     };
@@ -194,24 +181,12 @@ mod tests {
     #[test]
     fn higher_is_better_every_branch() {
         let r = |v, b, t| rag_status(v, b, t, HigherIsBetter);
-        assert_eq!(
-            r(95.0, Some(90.0), Some(95.0)),
-            Rag::Green,
-            "equal to target is green"
-        );
+        assert_eq!(r(95.0, Some(90.0), Some(95.0)), Rag::Green, "equal to target is green");
         assert_eq!(r(99.0, Some(90.0), Some(95.0)), Rag::Green);
         assert_eq!(r(94.9, Some(90.0), Some(95.0)), Rag::Amber);
-        assert_eq!(
-            r(90.0, Some(90.0), Some(95.0)),
-            Rag::Amber,
-            "equal to baseline is amber"
-        );
+        assert_eq!(r(90.0, Some(90.0), Some(95.0)), Rag::Amber, "equal to baseline is amber");
         assert_eq!(r(89.9, Some(90.0), Some(95.0)), Rag::Red);
-        assert_eq!(
-            r(94.0, None, Some(95.0)),
-            Rag::Red,
-            "below target without baseline is red"
-        );
+        assert_eq!(r(94.0, None, Some(95.0)), Rag::Red, "below target without baseline is red");
         assert_eq!(r(96.0, None, Some(95.0)), Rag::Green);
         assert_eq!(r(50.0, Some(90.0), None), Rag::None, "no target is none");
     }
@@ -231,34 +206,16 @@ mod tests {
     #[test]
     fn baseline_equal_to_target_with_explicit_polarity() {
         // Amber is impossible: below target means below baseline.
-        assert_eq!(
-            rag_status(80.0, Some(80.0), Some(80.0), HigherIsBetter),
-            Rag::Green
-        );
-        assert_eq!(
-            rag_status(79.0, Some(80.0), Some(80.0), HigherIsBetter),
-            Rag::Red
-        );
-        assert_eq!(
-            rag_status(81.0, Some(80.0), Some(80.0), LowerIsBetter),
-            Rag::Red
-        );
-        assert_eq!(
-            rag_status(79.0, Some(80.0), Some(80.0), LowerIsBetter),
-            Rag::Green
-        );
+        assert_eq!(rag_status(80.0, Some(80.0), Some(80.0), HigherIsBetter), Rag::Green);
+        assert_eq!(rag_status(79.0, Some(80.0), Some(80.0), HigherIsBetter), Rag::Red);
+        assert_eq!(rag_status(81.0, Some(80.0), Some(80.0), LowerIsBetter), Rag::Red);
+        assert_eq!(rag_status(79.0, Some(80.0), Some(80.0), LowerIsBetter), Rag::Green);
     }
 
     #[test]
     fn derived_polarity() {
-        assert_eq!(
-            Polarity::derive(Some(90.0), Some(95.0)),
-            Some(HigherIsBetter)
-        );
-        assert_eq!(
-            Polarity::derive(Some(20.0), Some(10.0)),
-            Some(LowerIsBetter)
-        );
+        assert_eq!(Polarity::derive(Some(90.0), Some(95.0)), Some(HigherIsBetter));
+        assert_eq!(Polarity::derive(Some(20.0), Some(10.0)), Some(LowerIsBetter));
         assert_eq!(Polarity::derive(Some(20.0), Some(20.0)), None);
         assert_eq!(Polarity::derive(None, Some(20.0)), None);
         assert_eq!(Polarity::derive(Some(20.0), None), None);
@@ -267,26 +224,11 @@ mod tests {
     #[test]
     fn direction_by_polarity() {
         assert_eq!(direction(None, 5.0, HigherIsBetter), Direction::None);
-        assert_eq!(
-            direction(Some(4.0), 5.0, HigherIsBetter),
-            Direction::Improving
-        );
-        assert_eq!(
-            direction(Some(6.0), 5.0, HigherIsBetter),
-            Direction::Worsening
-        );
-        assert_eq!(
-            direction(Some(4.0), 5.0, LowerIsBetter),
-            Direction::Worsening
-        );
-        assert_eq!(
-            direction(Some(6.0), 5.0, LowerIsBetter),
-            Direction::Improving
-        );
-        assert_eq!(
-            direction(Some(0.1 + 0.2), 0.3, LowerIsBetter),
-            Direction::Same
-        );
+        assert_eq!(direction(Some(4.0), 5.0, HigherIsBetter), Direction::Improving);
+        assert_eq!(direction(Some(6.0), 5.0, HigherIsBetter), Direction::Worsening);
+        assert_eq!(direction(Some(4.0), 5.0, LowerIsBetter), Direction::Worsening);
+        assert_eq!(direction(Some(6.0), 5.0, LowerIsBetter), Direction::Improving);
+        assert_eq!(direction(Some(0.1 + 0.2), 0.3, LowerIsBetter), Direction::Same);
     }
 
     #[test]

@@ -35,18 +35,19 @@ pub fn parse_bytes(label: &str, bytes: &[u8], known: &Known) -> Result<ValidPack
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, col) = line_col(&bytes[..e.valid_up_to()]);
-        vec![format!(
-            "{label}:{line}:{col}: not valid UTF-8 text (packs must be saved as UTF-8)"
-        )]
+        vec![format!("{label}:{line}:{col}: not valid UTF-8 text (packs must be saved as UTF-8)")]
     })?;
     if text.trim().is_empty() {
-        return Err(vec![format!(
-            "{label}: the file is empty; expected a qprm-pack/1 JSON object"
-        )]);
+        return Err(vec![format!("{label}: the file is empty; expected a qprm-pack/1 JSON object")]);
+    }
+    // serde would accept a struct written as a JSON array; a pack is an object.
+    let start = text.len() - text.trim_start().len();
+    if !text[start..].starts_with('{') {
+        let (line, col) = line_col(&bytes[..start]);
+        return Err(vec![format!("{label}:{line}:{col}: a pack must be a JSON object {{ … }} at the top level")]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let pack: raw::Pack =
-        serde_path_to_error::deserialize(&mut de).map_err(|e| vec![describe(label, &e)])?;
+    let pack: raw::Pack = serde_path_to_error::deserialize(&mut de).map_err(|e| vec![describe(label, &e)])?;
     de.end().map_err(|e| vec![describe_json(label, &e, "")])?;
     validate(label, pack, known)
 }
@@ -61,19 +62,13 @@ fn describe(label: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> S
 fn describe_json(label: &str, e: &serde_json::Error, path: &str) -> String {
     let full = e.to_string();
     // serde_json appends " at line L column C"; we lead with it instead.
-    let msg = full
-        .rsplit_once(" at line ")
-        .map_or(full.as_str(), |(m, _)| m);
+    let msg = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
     let msg = match e.classify() {
         serde_json::error::Category::Eof => format!("the JSON ends too early ({msg})"),
         serde_json::error::Category::Syntax => format!("JSON syntax error: {msg}"),
         _ => msg.to_string(),
     };
-    let at = if path.is_empty() {
-        String::new()
-    } else {
-        format!(" {path}:")
-    };
+    let at = if path.is_empty() { String::new() } else { format!(" {path}:") };
     clean(&format!("{label}:{}:{}:{at} {msg}", e.line(), e.column()))
 }
 

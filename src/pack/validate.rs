@@ -28,11 +28,9 @@ pub struct Known {
 impl Known {
     /// Makes a validated pack's definitions visible to the packs after it.
     pub fn absorb(&mut self, pack: &ValidPack) {
-        self.services
-            .extend(pack.services.iter().map(|s| s.id.clone()));
+        self.services.extend(pack.services.iter().map(|s| s.id.clone()));
         for i in &pack.indicators {
-            self.indicators
-                .insert(i.code.clone(), (i.unit, i.service.clone()));
+            self.indicators.insert(i.code.clone(), (i.unit, i.service.clone()));
         }
     }
 }
@@ -47,12 +45,7 @@ impl Problems<'_> {
     fn at(&mut self, path: impl AsRef<str>, msg: impl AsRef<str>) {
         self.count += 1;
         if self.list.len() < MAX_REPORTED {
-            self.list.push(clean(&format!(
-                "{}: {}: {}",
-                self.label,
-                path.as_ref(),
-                msg.as_ref()
-            )));
+            self.list.push(clean(&format!("{}: {}: {}", self.label, path.as_ref(), msg.as_ref())));
         }
     }
 
@@ -60,13 +53,7 @@ impl Problems<'_> {
         if value.trim().is_empty() {
             self.at(path, "must not be empty");
         } else if value.chars().count() > max {
-            self.at(
-                path,
-                format!(
-                    "is {} characters; the limit is {max}",
-                    value.chars().count()
-                ),
-            );
+            self.at(path, format!("is {} characters; the limit is {max}", value.chars().count()));
         }
         value.trim().to_string()
     }
@@ -79,13 +66,7 @@ impl Problems<'_> {
         value.parse().map_err(|e: String| self.at(path, e)).ok()
     }
 
-    fn choice<T>(
-        &mut self,
-        path: &str,
-        value: &str,
-        parse: fn(&str) -> Option<T>,
-        choices: String,
-    ) -> Option<T> {
+    fn choice<T>(&mut self, path: &str, value: &str, parse: fn(&str) -> Option<T>, choices: String) -> Option<T> {
         let parsed = parse(value);
         if parsed.is_none() {
             self.at(path, format!("'{value}' is not one of: {choices}"));
@@ -106,33 +87,21 @@ impl Problems<'_> {
 fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     id.len() <= 64
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 fn valid_code(code: &str) -> bool {
     let mut chars = code.chars();
     code.len() <= 32
-        && chars
-            .next()
-            .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && chars
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+        && chars.next().is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
 pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack, Vec<String>> {
-    let mut p = Problems {
-        label,
-        list: Vec::new(),
-        count: 0,
-    };
+    let mut p = Problems { label, list: Vec::new(), count: 0 };
     if pack.format != FORMAT {
-        p.at(
-            "format",
-            format!("expected \"{FORMAT}\", found \"{}\"", pack.format),
-        );
+        p.at("format", format!("expected \"{FORMAT}\", found \"{}\"", pack.format));
     }
     let period = p.period("period", &pack.period);
     let organisation = p.opt_text("organisation", pack.organisation, MAX_NAME);
@@ -152,13 +121,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
     for (i, ind) in pack.indicators.into_iter().enumerate() {
         let at = |f: &str| format!("indicators[{i}].{f}");
         if !valid_code(&ind.code) {
-            p.at(
-                at("code"),
-                format!(
-                    "'{}' is not a valid code: use A–Z, 0–9 and '-', e.g. CIC-HEALTH",
-                    ind.code
-                ),
-            );
+            p.at(at("code"), format!("'{}' is not a valid code: use A–Z, 0–9 and '-', e.g. CIC-HEALTH", ind.code));
         }
         let name = p.text(&at("name"), &ind.name, MAX_NAME);
         let unit = p.choice(&at("unit"), &ind.unit, Unit::parse, Unit::choices());
@@ -166,10 +129,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
         if let Some(s) = &ind.service
             && !service_known(s)
         {
-            p.at(
-                at("service"),
-                format!("unknown service '{s}': not in this pack's services nor in the database"),
-            );
+            p.at(at("service"), format!("unknown service '{s}': not in this pack's services nor in the database"));
         }
         let mut point = |f: &str, pt: &Option<raw::Point>| -> (Option<f64>, Option<Period>) {
             let Some(pt) = pt else { return (None, None) };
@@ -178,10 +138,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
             {
                 p.at(at(&format!("{f}.value")), e);
             }
-            let period = pt
-                .period
-                .as_deref()
-                .and_then(|s| p.period(&at(&format!("{f}.period")), s));
+            let period = pt.period.as_deref().and_then(|s| p.period(&at(&format!("{f}.period")), s));
             (Some(pt.value), period)
         };
         let (baseline, baseline_period) = point("baseline", &ind.baseline);
@@ -189,10 +146,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
         let comparators = ind.comparators.as_ref();
         let england = comparators.and_then(|c| c.england);
         let neighbours = comparators.and_then(|c| c.statistical_neighbours);
-        for (f, v) in [
-            ("comparators.england", england),
-            ("comparators.statistical_neighbours", neighbours),
-        ] {
+        for (f, v) in [("comparators.england", england), ("comparators.statistical_neighbours", neighbours)] {
             if let (Some(v), Some(u)) = (v, unit)
                 && let Err(e) = u.check(v)
             {
@@ -215,10 +169,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
             }
         };
         if codes.contains_key(&ind.code) {
-            p.at(
-                at("code"),
-                format!("'{}' is defined twice in this pack", ind.code),
-            );
+            p.at(at("code"), format!("'{}' is defined twice in this pack", ind.code));
         }
         if let (Some(unit), Some(polarity)) = (unit, polarity) {
             codes.insert(ind.code.clone(), (unit, ind.service.clone()));
@@ -245,13 +196,13 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
     for (si, svc) in pack.services.into_iter().enumerate() {
         let at = |f: &str| format!("services[{si}].{f}");
         if !valid_id(&svc.id) {
-            p.at(at("id"), format!("'{}' is not a valid service id: use a-z, 0-9 and '-', e.g. corporate-parenting", svc.id));
-        }
-        if !seen_services.insert(svc.id.clone()) {
             p.at(
                 at("id"),
-                format!("service '{}' appears twice in this pack", svc.id),
+                format!("'{}' is not a valid service id: use a-z, 0-9 and '-', e.g. corporate-parenting", svc.id),
             );
+        }
+        if !seen_services.insert(svc.id.clone()) {
+            p.at(at("id"), format!("service '{}' appears twice in this pack", svc.id));
         }
         let name = p.text(&at("name"), &svc.name, MAX_NAME);
         let head = p.opt_text(&at("head"), svc.head, MAX_NAME);
@@ -263,10 +214,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
             match indicator(&d.indicator) {
                 None => p.at(
                     format!("{path}.indicator"),
-                    format!(
-                        "unknown indicator '{}': define it in \"indicators\" first",
-                        d.indicator
-                    ),
+                    format!("unknown indicator '{}': define it in \"indicators\" first", d.indicator),
                 ),
                 Some((unit, owner)) => {
                     if let Some(owner) = owner
@@ -274,10 +222,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
                     {
                         p.at(
                             format!("{path}.indicator"),
-                            format!(
-                                "indicator '{}' belongs to service '{owner}', not '{}'",
-                                d.indicator, svc.id
-                            ),
+                            format!("indicator '{}' belongs to service '{owner}', not '{}'", d.indicator, svc.id),
                         );
                     }
                     if let Err(e) = unit.check(d.value) {
@@ -286,17 +231,10 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
                 }
             }
             if !seen_codes.insert(d.indicator.clone()) {
-                p.at(
-                    format!("{path}.indicator"),
-                    format!("'{}' has two values for this period", d.indicator),
-                );
+                p.at(format!("{path}.indicator"), format!("'{}' has two values for this period", d.indicator));
             }
             let note = p.opt_text(&format!("{path}.note"), d.note, MAX_TEXT);
-            data.push(DataPoint {
-                indicator: d.indicator,
-                value: d.value,
-                note,
-            });
+            data.push(DataPoint { indicator: d.indicator, value: d.value, note });
         }
 
         let audits = svc.audits.map(|a| {
@@ -306,18 +244,12 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
                 + u64::from(r.requires_improvement)
                 + u64::from(r.inadequate);
             if sum != u64::from(a.completed) {
-                p.at(
-                    at("audits.ratings"),
-                    format!("ratings add up to {sum} but completed is {}", a.completed),
-                );
+                p.at(at("audits.ratings"), format!("ratings add up to {sum} but completed is {}", a.completed));
             }
             if a.with_family_feedback > a.completed {
                 p.at(
                     at("audits.with_family_feedback"),
-                    format!(
-                        "{} is more than the {} audits completed",
-                        a.with_family_feedback, a.completed
-                    ),
+                    format!("{} is more than the {} audits completed", a.with_family_feedback, a.completed),
                 );
             }
             let findings = a
@@ -326,19 +258,10 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
                 .enumerate()
                 .filter_map(|(fi, f)| {
                     let fp = at(&format!("audits.findings[{fi}]"));
-                    let kind = p.choice(
-                        &format!("{fp}.kind"),
-                        &f.kind,
-                        FindingKind::parse,
-                        FindingKind::choices(),
-                    );
+                    let kind = p.choice(&format!("{fp}.kind"), &f.kind, FindingKind::parse, FindingKind::choices());
                     let theme = p.text(&format!("{fp}.theme"), &f.theme, MAX_NAME);
                     let text = p.text(&format!("{fp}.text"), &f.text, MAX_TEXT);
-                    Some(Finding {
-                        kind: kind?,
-                        theme,
-                        text,
-                    })
+                    Some(Finding { kind: kind?, theme, text })
                 })
                 .collect();
             AuditReport {
@@ -358,18 +281,10 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
             .enumerate()
             .filter_map(|(fi, f)| {
                 let fp = at(&format!("feedback[{fi}]"));
-                let source = p.choice(
-                    &format!("{fp}.source"),
-                    &f.source,
-                    FeedbackSource::parse,
-                    FeedbackSource::choices(),
-                );
-                let sentiment = p.choice(
-                    &format!("{fp}.sentiment"),
-                    &f.sentiment,
-                    Sentiment::parse,
-                    Sentiment::choices(),
-                );
+                let source =
+                    p.choice(&format!("{fp}.source"), &f.source, FeedbackSource::parse, FeedbackSource::choices());
+                let sentiment =
+                    p.choice(&format!("{fp}.sentiment"), &f.sentiment, Sentiment::parse, Sentiment::choices());
                 if f.count < 1 {
                     p.at(format!("{fp}.count"), "must be at least 1");
                 }
@@ -380,24 +295,11 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
                     .enumerate()
                     .map(|(qi, q)| p.text(&format!("{fp}.quotes[{qi}]"), q, MAX_TEXT))
                     .collect();
-                Some(FeedbackTheme {
-                    source: source?,
-                    theme,
-                    count: f.count,
-                    sentiment: sentiment?,
-                    quotes,
-                })
+                Some(FeedbackTheme { source: source?, theme, count: f.count, sentiment: sentiment?, quotes })
             })
             .collect();
 
-        services.push(ServiceReport {
-            id: svc.id,
-            name,
-            head,
-            data,
-            audits,
-            feedback,
-        });
+        services.push(ServiceReport { id: svc.id, name, head, data, audits, feedback });
     }
 
     let mut actions = Vec::new();
@@ -407,29 +309,26 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
         if !valid_ref(&a.reference) {
             p.at(
                 at("ref"),
+                format!("'{}' is not a valid ref: up to 16 letters, digits, '.', '-' or '_', e.g. 1.5", a.reference),
+            );
+        } else if is_generated_shape(&a.reference) {
+            p.at(
+                at("ref"),
                 format!(
-                    "'{}' is not a valid ref: up to 16 letters, digits, '.', '-' or '_', e.g. 1.5",
+                    "'{}' looks like a ref qprm generates (A and a number); pack actions need their own refs, e.g. 1.5",
                     a.reference
                 ),
             );
-        } else if is_generated_shape(&a.reference) {
-            p.at(at("ref"), format!("'{}' looks like a ref qprm generates (A and a number); pack actions need their own refs, e.g. 1.5", a.reference));
         }
         if !refs.insert(a.reference.to_ascii_lowercase()) {
-            p.at(
-                at("ref"),
-                format!("'{}' appears twice in this pack", a.reference),
-            );
+            p.at(at("ref"), format!("'{}' appears twice in this pack", a.reference));
         }
         let text = p.text(&at("text"), &a.text, MAX_TEXT);
         let owner = p.text(&at("owner"), &a.owner, MAX_NAME);
         if let Some(s) = &a.service
             && !service_known(s)
         {
-            p.at(
-                at("service"),
-                format!("unknown service '{s}': not in this pack's services nor in the database"),
-            );
+            p.at(at("service"), format!("unknown service '{s}': not in this pack's services nor in the database"));
         }
         if let Some(code) = &a.indicator
             && indicator(code).is_none()
@@ -438,12 +337,7 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
         }
         let due = parse_iso(&a.due).map_err(|e| p.at(at("due"), e)).ok();
         let status = match &a.status {
-            Some(s) => p.choice(
-                &at("status"),
-                s,
-                ActionStatus::parse,
-                ActionStatus::choices(),
-            ),
+            Some(s) => p.choice(&at("status"), s, ActionStatus::parse, ActionStatus::choices()),
             None => Some(ActionStatus::Open),
         };
         let source = p.opt_text(&at("source"), a.source, MAX_NAME);
@@ -484,7 +378,5 @@ pub fn validate(label: &str, pack: raw::Pack, known: &Known) -> Result<ValidPack
 }
 
 fn is_generated_shape(r: &str) -> bool {
-    r.len() > 1
-        && (r.starts_with('A') || r.starts_with('a'))
-        && r[1..].bytes().all(|b| b.is_ascii_digit())
+    r.len() > 1 && (r.starts_with('A') || r.starts_with('a')) && r[1..].bytes().all(|b| b.is_ascii_digit())
 }

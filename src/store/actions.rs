@@ -74,7 +74,8 @@ pub struct ActionFilter {
     pub limit: Option<u32>,
 }
 
-const SELECT: &str = "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
+const SELECT: &str =
+    "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
     a.created_at, a.updated_at, a.id FROM actions a JOIN owners o ON o.id = a.owner_id";
 
 fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
@@ -102,15 +103,8 @@ fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(Action
 }
 
 fn owner_id(tx: &Transaction<'_>, name: &str) -> Result<i64> {
-    tx.execute(
-        "INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)",
-        params![name, name.to_lowercase()],
-    )?;
-    Ok(
-        tx.query_row("SELECT id FROM owners WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })?,
-    )
+    tx.execute("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)", params![name, name.to_lowercase()])?;
+    Ok(tx.query_row("SELECT id FROM owners WHERE name = ?1", [name], |r| r.get(0))?)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -132,12 +126,7 @@ fn history(
 }
 
 /// Insert or overwrite a pack action (the importer decides which), with history.
-pub(super) fn upsert_pack_action(
-    tx: &Transaction<'_>,
-    a: &ActionDef,
-    actor: &str,
-    file: &str,
-) -> Result<()> {
+pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &str, file: &str) -> Result<()> {
     let owner = owner_id(tx, &a.owner)?;
     let ts = now();
     let existing: Option<(i64, String, String, Option<String>, String, String)> = tx
@@ -157,16 +146,7 @@ pub(super) fn upsert_pack_action(
                 params![a.reference, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts],
             )?;
             let id = tx.last_insert_rowid();
-            history(
-                tx,
-                id,
-                actor,
-                None,
-                "created",
-                None,
-                Some(&a.text),
-                Some(&note),
-            )?;
+            history(tx, id, actor, None, "created", None, Some(&a.text), Some(&note))?;
         }
         Some((id, text, owner_name, service, old_due, status)) => {
             tx.execute(
@@ -181,16 +161,7 @@ pub(super) fn upsert_pack_action(
                 ("status", Some(status), Some(a.status.as_str().to_string())),
             ];
             for (field, old, new) in changes.iter().filter(|(_, o, n)| o != n) {
-                history(
-                    tx,
-                    id,
-                    actor,
-                    None,
-                    field,
-                    old.as_deref(),
-                    new.as_deref(),
-                    Some(&note),
-                )?;
+                history(tx, id, actor, None, field, old.as_deref(), new.as_deref(), Some(&note))?;
             }
         }
     }
@@ -218,23 +189,16 @@ impl Store {
             self.meeting(m)?;
         }
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let owner_id = owner_id(&tx, owner)?;
         // Skip numbers a pack happened to use, so refs stay unique.
         let reference = loop {
-            let n: i64 = tx.query_row(
-                "UPDATE ref_counter SET next = next + 1 WHERE id = 1 RETURNING next - 1",
-                [],
-                |r| r.get(0),
-            )?;
+            let n: i64 =
+                tx.query_row("UPDATE ref_counter SET next = next + 1 WHERE id = 1 RETURNING next - 1", [], |r| {
+                    r.get(0)
+                })?;
             let candidate = generated_ref(n);
-            let taken = tx
-                .query_row("SELECT 1 FROM actions WHERE ref = ?1", [&candidate], |_| {
-                    Ok(())
-                })
-                .optional()?;
+            let taken = tx.query_row("SELECT 1 FROM actions WHERE ref = ?1", [&candidate], |_| Ok(())).optional()?;
             if taken.is_none() {
                 break candidate;
             }
@@ -246,34 +210,17 @@ impl Store {
             params![reference, text, owner_id, new.service, due.to_string(), new.meeting, new.indicator, ts],
         )?;
         let id = tx.last_insert_rowid();
-        history(
-            &tx,
-            id,
-            &actor,
-            new.meeting,
-            "created",
-            None,
-            Some(text),
-            None,
-        )?;
+        history(&tx, id, &actor, new.meeting, "created", None, Some(text), None)?;
         tx.commit()?;
         self.action(&reference, crate::domain::dates::today())
     }
 
     /// Applies a change, writing one history row per changed field.
-    pub fn update_action(
-        &mut self,
-        reference: &str,
-        change: &ActionChange,
-    ) -> Result<ActionRecord> {
+    pub fn update_action(&mut self, reference: &str, change: &ActionChange) -> Result<ActionRecord> {
         let today = crate::domain::dates::today();
         let current = self.action(reference, today)?;
-        if change.status == Some(ActionStatus::Dropped)
-            && change.note.as_deref().is_none_or(|n| n.trim().is_empty())
-        {
-            return Err(Error::invalid(
-                "dropping an action needs a reason: add --note \"why\"",
-            ));
+        if change.status == Some(ActionStatus::Dropped) && change.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+            return Err(Error::invalid("dropping an action needs a reason: add --note \"why\""));
         }
         if let Some(o) = &change.owner
             && o.trim().is_empty()
@@ -289,34 +236,16 @@ impl Store {
         if let Some(s) = change.status.filter(|s| *s != current.status) {
             fields.push(("status", current.status.to_string(), s.to_string()));
         }
-        if let Some(d) = change
-            .due
-            .map(|d| d.to_string())
-            .filter(|d| *d != current.due)
-        {
+        if let Some(d) = change.due.map(|d| d.to_string()).filter(|d| *d != current.due) {
             fields.push(("due", current.due.clone(), d));
         }
-        if let Some(o) = change
-            .owner
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| *o != current.owner)
-        {
+        if let Some(o) = change.owner.as_deref().map(str::trim).filter(|o| *o != current.owner) {
             fields.push(("owner", current.owner.clone(), o.to_string()));
         }
-        if let Some(t) = change
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| *t != current.text)
-        {
+        if let Some(t) = change.text.as_deref().map(str::trim).filter(|t| *t != current.text) {
             fields.push(("text", current.text.clone(), t.to_string()));
         }
-        let note = change
-            .note
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
+        let note = change.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if fields.is_empty() && note.is_none() {
             return Err(Error::invalid(format!(
                 "nothing to change for {}: give a new --status, --due, --owner or a --note",
@@ -324,12 +253,8 @@ impl Store {
             )));
         }
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| {
-            r.get(0)
-        })?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
         let ts = now();
         for (field, old, new) in &fields {
             match *field {
@@ -348,22 +273,10 @@ impl Store {
                     )?;
                 }
             }
-            history(
-                &tx,
-                id,
-                &actor,
-                change.meeting,
-                field,
-                Some(old),
-                Some(new),
-                note,
-            )?;
+            history(&tx, id, &actor, change.meeting, field, Some(old), Some(new), note)?;
         }
         if fields.is_empty() {
-            tx.execute(
-                "UPDATE actions SET updated_at = ?2 WHERE id = ?1",
-                params![id, ts],
-            )?;
+            tx.execute("UPDATE actions SET updated_at = ?2 WHERE id = ?1", params![id, ts])?;
             history(&tx, id, &actor, change.meeting, "note", None, None, note)?;
         }
         tx.commit()?;
@@ -374,27 +287,18 @@ impl Store {
     pub fn action(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
         let today = today.to_string();
         self.conn
-            .query_row(&format!("{SELECT} WHERE a.ref = ?1"), [reference], |r| {
-                row_to_action(r, &today)
-            })
+            .query_row(&format!("{SELECT} WHERE a.ref = ?1"), [reference], |r| row_to_action(r, &today))
             .optional()?
             .map(|(a, _)| a)
             .ok_or_else(|| {
-                Error::invalid(format!(
-                    "no action with ref '{}'",
-                    crate::domain::sanitize::clean(reference)
-                ))
+                Error::invalid(format!("no action with ref '{}'", crate::domain::sanitize::clean(reference)))
             })
     }
 
     /// One action with its full history, oldest first.
     pub fn action_with_history(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
         let mut action = self.action(reference, today)?;
-        let id: i64 =
-            self.conn
-                .query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| {
-                    r.get(0)
-                })?;
+        let id: i64 = self.conn.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
         let mut stmt = self.conn.prepare(
             "SELECT at, actor, meeting_id, field, old, new, note FROM action_history WHERE action_id = ?1 ORDER BY id",
         )?;
@@ -415,46 +319,9 @@ impl Store {
 
     /// Streams the action log through `each`, ordered by due date, without
     /// holding the whole log in memory. Returns how many rows matched.
-    pub fn for_each_action(
-        &self,
-        f: &ActionFilter,
-        mut each: impl FnMut(ActionRecord) -> Result<()>,
-    ) -> Result<usize> {
+    pub fn for_each_action(&self, f: &ActionFilter, mut each: impl FnMut(ActionRecord) -> Result<()>) -> Result<usize> {
         let today = f.today.to_string();
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        if let Some(owner) = &f.owner {
-            args.push(Box::new(owner.trim().to_lowercase()));
-            sql += &format!(
-                " AND a.owner_id IN (SELECT id FROM owners WHERE instr(folded, ?{}) > 0)",
-                args.len()
-            );
-        }
-        if let Some(service) = &f.service {
-            args.push(Box::new(service.clone()));
-            sql += &format!(" AND a.service_id = ?{}", args.len());
-        }
-        match f.status {
-            StatusFilter::Open => sql += " AND a.status IN ('open', 'in_progress')",
-            StatusFilter::Overdue => {
-                args.push(Box::new(today.clone()));
-                sql += &format!(
-                    " AND a.status IN ('open', 'in_progress') AND a.due < ?{}",
-                    args.len()
-                );
-            }
-            StatusFilter::Done => sql += " AND a.status = 'done'",
-            StatusFilter::Dropped => sql += " AND a.status = 'dropped'",
-            StatusFilter::All => {}
-        }
-        if let Some(d) = f.due_before {
-            args.push(Box::new(d.to_string()));
-            sql += &format!(" AND a.due < ?{}", args.len());
-        }
-        sql += " ORDER BY a.due, a.id";
-        if let Some(limit) = f.limit {
-            sql += &format!(" LIMIT {limit}");
-        }
+        let (sql, args) = action_query(f);
         let mut stmt = self.conn.prepare(&sql)?;
         let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut rows = stmt.query(params.as_slice())?;
@@ -465,6 +332,16 @@ impl Store {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// SQLite's plan for the action-log query, one line per step, so tests
+    /// and benchmarks can check a lookup reaches rows through an index.
+    pub fn explain_actions(&self, f: &ActionFilter) -> Result<Vec<String>> {
+        let (sql, args) = action_query(f);
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt.query_map(params.as_slice(), |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Convenience for callers that want a page of rows in memory.
@@ -479,10 +356,43 @@ impl Store {
 
     /// Distinct owner names, for completion in the meeting screen's form.
     pub fn owners(&self) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name FROM owners ORDER BY folded")?;
+        let mut stmt = self.conn.prepare("SELECT name FROM owners ORDER BY folded")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// The action-log SQL for a filter, with its parameters. The owner filter
+/// matches a substring in the small owners table, then reaches actions
+/// through the owner index, so it never scans the action table.
+fn action_query(f: &ActionFilter) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(owner) = &f.owner {
+        args.push(Box::new(owner.trim().to_lowercase()));
+        sql += &format!(" AND a.owner_id IN (SELECT id FROM owners WHERE instr(folded, ?{}) > 0)", args.len());
+    }
+    if let Some(service) = &f.service {
+        args.push(Box::new(service.clone()));
+        sql += &format!(" AND a.service_id = ?{}", args.len());
+    }
+    match f.status {
+        StatusFilter::Open => sql += " AND a.status IN ('open', 'in_progress')",
+        StatusFilter::Overdue => {
+            args.push(Box::new(f.today.to_string()));
+            sql += &format!(" AND a.status IN ('open', 'in_progress') AND a.due < ?{}", args.len());
+        }
+        StatusFilter::Done => sql += " AND a.status = 'done'",
+        StatusFilter::Dropped => sql += " AND a.status = 'dropped'",
+        StatusFilter::All => {}
+    }
+    if let Some(d) = f.due_before {
+        args.push(Box::new(d.to_string()));
+        sql += &format!(" AND a.due < ?{}", args.len());
+    }
+    sql += " ORDER BY a.due, a.id";
+    if let Some(limit) = f.limit {
+        sql += &format!(" LIMIT {limit}");
+    }
+    (sql, args)
 }

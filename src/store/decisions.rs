@@ -27,12 +27,7 @@ pub struct DecisionFilter {
 }
 
 impl Store {
-    pub fn record_decision(
-        &mut self,
-        meeting: i64,
-        service: Option<&str>,
-        text: &str,
-    ) -> Result<DecisionRecord> {
+    pub fn record_decision(&mut self, meeting: i64, service: Option<&str>, text: &str) -> Result<DecisionRecord> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::invalid("the decision needs some text"));
@@ -42,9 +37,7 @@ impl Store {
             self.require_service(s)?;
         }
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let ts = now();
         tx.execute(
             "INSERT INTO decisions (meeting_id, service_id, text, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'recorded', ?4, ?4)",

@@ -34,18 +34,34 @@ struct Item {
     incoming: String,
 }
 
+/// A stored value that `--replace` overwrote.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Replacement {
+    pub at: String,
+    pub file: String,
+    pub item: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 impl Store {
+    /// What `--replace` overwrote for an item ("value CIC-HEALTH 2023-07"), oldest first.
+    pub fn replacements(&self, item: &str) -> Result<Vec<Replacement>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT i.at, i.file, r.item, r.old, r.new FROM replaced_values r JOIN imports i ON i.id = r.import_id
+             WHERE r.item = ?1 ORDER BY r.id",
+        )?;
+        let rows = stmt.query_map([item], |r| {
+            Ok(Replacement { at: r.get(0)?, file: r.get(1)?, item: r.get(2)?, old: r.get(3)?, new: r.get(4)? })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Imports packs atomically. With conflicts and no `replace`, nothing is
     /// written and the error lists every conflict.
-    pub fn import_packs(
-        &mut self,
-        packs: &[ValidPack],
-        opts: ImportOptions,
-    ) -> Result<Vec<ImportSummary>> {
+    pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
         let actor = self.actor.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut summaries = Vec::new();
         let mut conflicts = Vec::new();
         for pack in packs {
@@ -81,11 +97,7 @@ fn import_one(
     conflicts: &mut Vec<String>,
 ) -> Result<ImportSummary> {
     let period = pack.period.to_string();
-    let mut summary = ImportSummary {
-        file: pack.file.clone(),
-        period: period.clone(),
-        ..Default::default()
-    };
+    let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
     tx.execute(
         "INSERT INTO imports (at, actor, file, period, organisation, added, changed, unchanged) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0)",
         params![now(), actor, pack.file, period, pack.organisation],
@@ -94,11 +106,7 @@ fn import_one(
 
     // Order matters for foreign keys: services, indicators, then the rest.
     let mut apply = |item: Item, write: &mut dyn FnMut() -> Result<()>| -> Result<()> {
-        let item = Item {
-            stored: item.stored.map(normalise_json),
-            incoming: normalise_json(item.incoming),
-            ..item
-        };
+        let item = Item { stored: item.stored.map(normalise_json), incoming: normalise_json(item.incoming), ..item };
         match &item.stored {
             None => {
                 write()?;
@@ -106,10 +114,7 @@ fn import_one(
             }
             Some(old) if *old == item.incoming => summary.unchanged += 1,
             Some(old) => {
-                conflicts.push(format!(
-                    "{}: {}: stored {old}, pack has {}",
-                    pack.file, item.key, item.incoming
-                ));
+                conflicts.push(format!("{}: {}: stored {old}, pack has {}", pack.file, item.key, item.incoming));
                 if opts.replace {
                     write()?;
                     tx.execute(
@@ -127,11 +132,9 @@ fn import_one(
         let item = Item {
             key: format!("service {}", s.id),
             stored: tx
-                .query_row(
-                    "SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1",
-                    [&s.id],
-                    |r| r.get(0),
-                )
+                .query_row("SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1", [&s.id], |r| {
+                    r.get(0)
+                })
                 .optional()?,
             incoming: json!({"name": s.name, "head": s.head}).to_string(),
         };
@@ -155,11 +158,7 @@ fn import_one(
                 )
                 .optional()?;
             let incoming = json!({"value": d.value, "note": d.note, "service": s.id}).to_string();
-            let item = Item {
-                key: format!("value {} {period}", d.indicator),
-                stored,
-                incoming,
-            };
+            let item = Item { key: format!("value {} {period}", d.indicator), stored, incoming };
             apply(item, &mut || {
                 tx.execute(
                     "INSERT INTO kpi_values (indicator_code, period, service_id, value, note) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -192,19 +191,12 @@ fn import_one(
             stored: stored_action(tx, &a.reference)?,
             incoming: action_json(a),
         };
-        apply(item, &mut || {
-            actions::upsert_pack_action(tx, a, actor, &pack.file)
-        })?;
+        apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
     }
 
     tx.execute(
         "UPDATE imports SET added = ?2, changed = ?3, unchanged = ?4 WHERE id = ?1",
-        params![
-            import_id,
-            summary.added.len(),
-            summary.changed.len(),
-            summary.unchanged
-        ],
+        params![import_id, summary.added.len(), summary.changed.len(), summary.unchanged],
     )?;
     Ok(summary)
 }
@@ -213,9 +205,7 @@ fn import_one(
 /// (`90.0` vs `90`); re-serialising both sides through serde_json (sorted
 /// keys, one number format) makes them comparable.
 fn normalise_json(s: String) -> String {
-    serde_json::from_str::<serde_json::Value>(&s)
-        .map(|v| v.to_string())
-        .unwrap_or(s)
+    serde_json::from_str::<serde_json::Value>(&s).map(|v| v.to_string()).unwrap_or(s)
 }
 
 fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
@@ -229,12 +219,12 @@ fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
 
 fn indicator_json(i: &IndicatorDef) -> String {
     json!({
-            "name": i.name, "unit": i.unit.as_str(), "polarity": i.polarity.as_str(), "priority": i.priority,
-            "service": i.service, "baseline": i.baseline, "baseline_period": i.baseline_period.map(|p| p.to_string()),
-            "target": i.target, "target_period": i.target_period.map(|p| p.to_string()),
-            "england": i.england, "statistical_neighbours": i.statistical_neighbours,
-        })
-        .to_string()
+        "name": i.name, "unit": i.unit.as_str(), "polarity": i.polarity.as_str(), "priority": i.priority,
+        "service": i.service, "baseline": i.baseline, "baseline_period": i.baseline_period.map(|p| p.to_string()),
+        "target": i.target, "target_period": i.target_period.map(|p| p.to_string()),
+        "england": i.england, "statistical_neighbours": i.statistical_neighbours,
+    })
+    .to_string()
 }
 
 fn stored_indicator(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> {
@@ -277,13 +267,13 @@ fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
 fn audits_json(pack: &ValidPack, s: &ServiceReport) -> String {
     let a = s.audits.as_ref();
     json!({
-            "completed": a.map(|a| a.completed), "outstanding": a.map(|a| a.outstanding), "good": a.map(|a| a.good),
-            "requires_improvement": a.map(|a| a.requires_improvement), "inadequate": a.map(|a| a.inadequate),
-            "with_family_feedback": a.map(|a| a.with_family_feedback),
-            "good_or_better_target": pack.good_or_better_target, "family_feedback_target": pack.family_feedback_target,
-            "findings": a.map(|a| a.findings.iter().map(|f| json!([f.kind.as_str(), f.theme, f.text])).collect::<Vec<_>>()),
-        })
-        .to_string()
+        "completed": a.map(|a| a.completed), "outstanding": a.map(|a| a.outstanding), "good": a.map(|a| a.good),
+        "requires_improvement": a.map(|a| a.requires_improvement), "inadequate": a.map(|a| a.inadequate),
+        "with_family_feedback": a.map(|a| a.with_family_feedback),
+        "good_or_better_target": pack.good_or_better_target, "family_feedback_target": pack.family_feedback_target,
+        "findings": a.map(|a| a.findings.iter().map(|f| json!([f.kind.as_str(), f.theme, f.text])).collect::<Vec<_>>()),
+    })
+    .to_string()
 }
 
 fn stored_audits(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Option<String>> {
@@ -303,12 +293,7 @@ fn stored_audits(tx: &Transaction<'_>, service: &str, period: &str) -> Result<Op
     Ok(s)
 }
 
-fn write_audits(
-    tx: &Transaction<'_>,
-    pack: &ValidPack,
-    s: &ServiceReport,
-    period: &str,
-) -> Result<()> {
+fn write_audits(tx: &Transaction<'_>, pack: &ValidPack, s: &ServiceReport, period: &str) -> Result<()> {
     let Some(a) = &s.audits else { return Ok(()) };
     tx.execute(
         "INSERT OR REPLACE INTO audit_summaries (service_id, period, completed, outstanding, good, requires_improvement, inadequate,
@@ -328,11 +313,10 @@ fn write_audits(
     )?;
     // Findings are the pack's per month; replacing them is what --replace
     // means, and the old set is already kept in replaced_values.
-    tx.execute(
-        "DELETE FROM audit_findings WHERE service_id = ?1 AND period = ?2",
-        [&s.id, period],
+    tx.execute("DELETE FROM audit_findings WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
+    let mut stmt = tx.prepare(
+        "INSERT INTO audit_findings (service_id, period, position, kind, theme, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    let mut stmt = tx.prepare("INSERT INTO audit_findings (service_id, period, position, kind, theme, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for (i, f) in a.findings.iter().enumerate() {
         stmt.execute(params![s.id, period, i, f.kind.as_str(), f.theme, f.text])?;
     }
@@ -343,15 +327,7 @@ fn feedback_json(s: &ServiceReport) -> String {
     serde_json::Value::Array(
         s.feedback
             .iter()
-            .map(|f| {
-                json!([
-                    f.source.as_str(),
-                    f.theme,
-                    f.count,
-                    f.sentiment.as_str(),
-                    f.quotes
-                ])
-            })
+            .map(|f| json!([f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), f.quotes]))
             .collect(),
     )
     .to_string()
@@ -371,25 +347,13 @@ fn stored_feedback(tx: &Transaction<'_>, service: &str, period: &str) -> Result<
 }
 
 fn write_feedback(tx: &Transaction<'_>, s: &ServiceReport, period: &str) -> Result<()> {
-    tx.execute(
-        "DELETE FROM feedback_themes WHERE service_id = ?1 AND period = ?2",
-        [&s.id, period],
-    )?;
+    tx.execute("DELETE FROM feedback_themes WHERE service_id = ?1 AND period = ?2", [&s.id, period])?;
     let mut stmt = tx.prepare(
         "INSERT INTO feedback_themes (service_id, period, position, source, theme, count, sentiment, quotes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for (i, f) in s.feedback.iter().enumerate() {
         let quotes = serde_json::to_string(&f.quotes).map_err(|e| Error::invalid(e.to_string()))?;
-        stmt.execute(params![
-            s.id,
-            period,
-            i,
-            f.source.as_str(),
-            f.theme,
-            f.count,
-            f.sentiment.as_str(),
-            quotes
-        ])?;
+        stmt.execute(params![s.id, period, i, f.source.as_str(), f.theme, f.count, f.sentiment.as_str(), quotes])?;
     }
     Ok(())
 }

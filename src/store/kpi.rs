@@ -85,9 +85,7 @@ impl Def {
             None => (None, None, None),
         };
         KpiRow {
-            rag: value.map_or(Rag::None, |v| {
-                rag_status(v, self.baseline, self.target, self.polarity)
-            }),
+            rag: value.map_or(Rag::None, |v| rag_status(v, self.baseline, self.target, self.polarity)),
             direction: value.map_or(Direction::None, |v| direction(previous, v, self.polarity)),
             code: self.code,
             name: self.name,
@@ -117,9 +115,7 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "{DEF_SELECT} WHERE ?1 IS NULL OR i.service_id = ?1 ORDER BY coalesce(s.position, 1e9), i.code"
         ))?;
-        let defs: Vec<Def> = stmt
-            .query_map([service], row_to_def)?
-            .collect::<rusqlite::Result<_>>()?;
+        let defs: Vec<Def> = stmt.query_map([service], row_to_def)?.collect::<rusqlite::Result<_>>()?;
         // Two rows per indicator through the primary key: this value and the one before.
         let mut values = self.conn.prepare_cached(
             "SELECT period, value, note FROM kpi_values WHERE indicator_code = ?1 AND period <= ?2 ORDER BY period DESC LIMIT 2",
@@ -131,11 +127,7 @@ impl Store {
             let mut current = None;
             let mut previous = None;
             if let Some(r) = rows.next()? {
-                current = Some((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, f64>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ));
+                current = Some((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, Option<String>>(2)?));
             }
             if let Some(r) = rows.next()? {
                 previous = Some(r.get::<_, f64>(1)?);
@@ -157,11 +149,7 @@ impl Store {
     pub fn kpi_series(&self, code: &str) -> Result<KpiSeries> {
         let def = self
             .conn
-            .query_row(
-                &format!("{DEF_SELECT} WHERE i.code = ?1 COLLATE NOCASE"),
-                [code],
-                row_to_def,
-            )
+            .query_row(&format!("{DEF_SELECT} WHERE i.code = ?1 COLLATE NOCASE"), [code], row_to_def)
             .optional()?
             .ok_or_else(|| {
                 Error::invalid(format!(
@@ -169,15 +157,11 @@ impl Store {
                     crate::domain::sanitize::clean(code)
                 ))
             })?;
-        let mut stmt = self.conn.prepare(
-            "SELECT period, value, note FROM kpi_values WHERE indicator_code = ?1 ORDER BY period",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT period, value, note FROM kpi_values WHERE indicator_code = ?1 ORDER BY period")?;
         let rows = stmt.query_map([&def.code], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, f64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
+            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?, r.get::<_, Option<String>>(2)?))
         })?;
         let mut series = Vec::new();
         let mut prev: Option<f64> = None;
@@ -193,13 +177,8 @@ impl Store {
             prev = Some(value);
         }
         let n = series.len();
-        let latest = series
-            .last()
-            .map(|p| (p.period.clone(), p.value, p.note.clone()));
+        let latest = series.last().map(|p| (p.period.clone(), p.value, p.note.clone()));
         let previous = n.checked_sub(2).map(|i| series[i].value);
-        Ok(KpiSeries {
-            latest: def.row(latest, previous),
-            series,
-        })
+        Ok(KpiSeries { latest: def.row(latest, previous), series })
     }
 }

@@ -35,9 +35,7 @@ pub struct MeetingRecord {
 impl Store {
     pub fn create_meeting(&mut self, m: &NewMeeting) -> Result<MeetingRecord> {
         let (Some(date), Some(period)) = (m.date, m.period) else {
-            return Err(Error::invalid(
-                "a meeting needs --date YYYY-MM-DD and --period YYYY-MM",
-            ));
+            return Err(Error::invalid("a meeting needs --date YYYY-MM-DD and --period YYYY-MM"));
         };
         let agenda = if m.agenda.is_empty() {
             self.services()?.into_iter().map(|s| s.id).collect()
@@ -48,36 +46,20 @@ impl Store {
             m.agenda.clone()
         };
         if agenda.is_empty() {
-            return Err(Error::invalid(
-                "there are no services to put on the agenda: import a pack first",
-            ));
+            return Err(Error::invalid("there are no services to put on the agenda: import a pack first"));
         }
         let mut seen = std::collections::HashSet::new();
         if let Some(dup) = agenda.iter().find(|s| !seen.insert(*s)) {
-            return Err(Error::invalid(format!(
-                "service '{dup}' is on the agenda twice"
-            )));
+            return Err(Error::invalid(format!("service '{dup}' is on the agenda twice")));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO meetings (date, period, chair, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                date.to_string(),
-                period.to_string(),
-                m.chair.as_deref().map(str::trim),
-                now()
-            ],
+            params![date.to_string(), period.to_string(), m.chair.as_deref().map(str::trim), now()],
         )?;
         let id = tx.last_insert_rowid();
         for (role, names) in [("attendee", &m.attendees), ("apology", &m.apologies)] {
-            for (i, name) in names
-                .iter()
-                .map(|n| n.trim())
-                .filter(|n| !n.is_empty())
-                .enumerate()
-            {
+            for (i, name) in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()).enumerate() {
                 tx.execute(
                     "INSERT INTO meeting_people (meeting_id, role, position, name) VALUES (?1, ?2, ?3, ?4)",
                     params![id, role, i, name],
@@ -120,29 +102,17 @@ impl Store {
             )
             .optional()?;
         let Some(mut m) = base else {
-            return Err(Error::invalid(format!(
-                "no meeting with id {id}: see `qprm meeting list`"
-            )));
+            return Err(Error::invalid(format!("no meeting with id {id}: see `qprm meeting list`")));
         };
-        let mut stmt = self.conn.prepare(
-            "SELECT role, name FROM meeting_people WHERE meeting_id = ?1 ORDER BY role, position",
-        )?;
-        for row in stmt.query_map([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })? {
+        let mut stmt =
+            self.conn.prepare("SELECT role, name FROM meeting_people WHERE meeting_id = ?1 ORDER BY role, position")?;
+        for row in stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
             let (role, name) = row?;
-            if role == "attendee" {
-                m.attendees.push(name)
-            } else {
-                m.apologies.push(name)
-            }
+            if role == "attendee" { m.attendees.push(name) } else { m.apologies.push(name) }
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT service_id FROM agenda_items WHERE meeting_id = ?1 ORDER BY position",
-        )?;
-        m.agenda = stmt
-            .query_map([id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt =
+            self.conn.prepare("SELECT service_id FROM agenda_items WHERE meeting_id = ?1 ORDER BY position")?;
+        m.agenda = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(m)
     }
 
@@ -153,31 +123,19 @@ impl Store {
         }
         let date = crate::domain::dates::parse_iso(key.trim())
             .map_err(|e| Error::invalid(format!("meeting: {e}, or give its id")))?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM meetings WHERE date = ?1 ORDER BY id")?;
-        let ids: Vec<i64> = stmt
-            .query_map([date.to_string()], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare("SELECT id FROM meetings WHERE date = ?1 ORDER BY id")?;
+        let ids: Vec<i64> = stmt.query_map([date.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         match ids.as_slice() {
             [id] => self.meeting(*id),
-            [] => Err(Error::invalid(format!(
-                "no meeting on {date}: see `qprm meeting list`"
-            ))),
-            _ => Err(Error::invalid(format!(
-                "several meetings on {date} (ids {ids:?}); give the id instead"
-            ))),
+            [] => Err(Error::invalid(format!("no meeting on {date}: see `qprm meeting list`"))),
+            _ => Err(Error::invalid(format!("several meetings on {date} (ids {ids:?}); give the id instead"))),
         }
     }
 
     /// Meetings newest first, a page at a time.
     pub fn meetings(&self, limit: u32) -> Result<Vec<MeetingRecord>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM meetings ORDER BY date DESC, id DESC LIMIT ?1")?;
-        let ids: Vec<i64> = stmt
-            .query_map([limit], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare("SELECT id FROM meetings ORDER BY date DESC, id DESC LIMIT ?1")?;
+        let ids: Vec<i64> = stmt.query_map([limit], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids.into_iter().map(|id| self.meeting(id)).collect()
     }
 

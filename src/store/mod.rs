@@ -15,7 +15,7 @@ mod schema;
 
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
-pub use import::{ImportOptions, ImportSummary};
+pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};
 pub use overview::{AgendaLine, AuditSummary};
@@ -48,27 +48,19 @@ impl Store {
         } else {
             create_owner_only(path, &label)?;
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers (the projector, lookups) run while a writer commits;
         // FULL makes every commit durable before the screen calls it saved.
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database(format!(
-                "{label}: could not switch to WAL journal (got {mode})"
-            )));
+            return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        let mut store = Store {
-            conn,
-            path: path.to_path_buf(),
-            actor: actor.to_string(),
-        };
+        let mut store = Store { conn, path: path.to_path_buf(), actor: actor.to_string() };
         schema::migrate(&mut store.conn, &label)?;
         Ok(store)
     }
@@ -84,9 +76,7 @@ impl Store {
     /// Changes whenever another connection commits; the meeting screen polls
     /// it each tick to know when to reload.
     pub fn data_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// Services and indicators already stored, for validating packs that
@@ -94,15 +84,9 @@ impl Store {
     pub fn known(&self) -> Result<Known> {
         let mut known = Known::default();
         let mut stmt = self.conn.prepare("SELECT id FROM services")?;
-        known.services = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT code, unit, service_id FROM indicators")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
-        })?;
+        known.services = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self.conn.prepare("SELECT code, unit, service_id FROM indicators")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
         for row in rows {
             let (code, unit, service) = row?;
             if let Some(unit) = crate::domain::Unit::parse(&unit) {
@@ -114,25 +98,13 @@ impl Store {
 
     /// Services in agenda order (the order packs introduced them).
     pub fn services(&self) -> Result<Vec<ServiceInfo>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name, head FROM services ORDER BY position, id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ServiceInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                head: r.get(2)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare("SELECT id, name, head FROM services ORDER BY position, id")?;
+        let rows = stmt.query_map([], |r| Ok(ServiceInfo { id: r.get(0)?, name: r.get(1)?, head: r.get(2)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn service_exists(&self, id: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM services WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?
-            .is_some())
+        Ok(self.conn.query_row("SELECT 1 FROM services WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
     }
 
     /// An `Invalid` error naming the unknown service and listing the known ones.
@@ -141,15 +113,8 @@ impl Store {
             return Ok(());
         }
         let ids: Vec<String> = self.services()?.into_iter().map(|s| s.id).collect();
-        let list = if ids.is_empty() {
-            "none yet: import a pack first".to_string()
-        } else {
-            ids.join(", ")
-        };
-        Err(Error::invalid(format!(
-            "unknown service '{}'; known services: {list}",
-            crate::domain::sanitize::clean(id)
-        )))
+        let list = if ids.is_empty() { "none yet: import a pack first".to_string() } else { ids.join(", ") };
+        Err(Error::invalid(format!("unknown service '{}'; known services: {list}", crate::domain::sanitize::clean(id))))
     }
 }
 
@@ -170,11 +135,8 @@ pub(crate) fn now() -> String {
 fn check_existing(path: &Path, label: &str) -> Result<()> {
     use std::io::Read;
     let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
-    let n = file
-        .read(&mut header)
-        .map_err(|e| Error::Database(format!("{label}: cannot read: {e}")))?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+    let n = file.read(&mut header).map_err(|e| Error::Database(format!("{label}: cannot read: {e}")))?;
     if n == 0 {
         return Ok(()); // an empty file (e.g. from mktemp) becomes a new database
     }
@@ -183,11 +145,8 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
             "{label} is not a qprm database (it is not an SQLite file); it was left untouched"
         )));
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let probe = || -> rusqlite::Result<(i32, i64, i64)> {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -195,11 +154,8 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         Ok((app, version, tables))
     };
-    let (app, version, tables) = probe().map_err(|e| {
-        Error::Database(format!(
-            "{label}: cannot be read as a database ({e}); it was left untouched"
-        ))
-    })?;
+    let (app, version, tables) = probe()
+        .map_err(|e| Error::Database(format!("{label}: cannot be read as a database ({e}); it was left untouched")))?;
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
@@ -217,17 +173,12 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
 /// New database files (and their directory) are readable by the owner only:
 /// the meeting records concern services for vulnerable children.
 fn create_owner_only(path: &Path, label: &str) -> Result<()> {
-    if let Some(dir) = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty() && !d.exists())
-    {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
         let mut builder = std::fs::DirBuilder::new();
         builder.recursive(true);
         #[cfg(unix)]
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(dir)
-            .map_err(|e| Error::io(format!("{label}: cannot create its folder"), e))?;
+        builder.create(dir).map_err(|e| Error::io(format!("{label}: cannot create its folder"), e))?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

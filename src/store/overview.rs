@@ -22,13 +22,11 @@ pub struct AuditSummary {
 
 impl AuditSummary {
     pub fn good_or_better_pct(&self) -> Option<f64> {
-        (self.completed > 0)
-            .then(|| f64::from(self.outstanding + self.good) * 100.0 / f64::from(self.completed))
+        (self.completed > 0).then(|| f64::from(self.outstanding + self.good) * 100.0 / f64::from(self.completed))
     }
 
     pub fn family_feedback_pct(&self) -> Option<f64> {
-        (self.completed > 0)
-            .then(|| f64::from(self.with_family_feedback) * 100.0 / f64::from(self.completed))
+        (self.completed > 0).then(|| f64::from(self.with_family_feedback) * 100.0 / f64::from(self.completed))
     }
 }
 

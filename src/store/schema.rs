@@ -17,17 +17,11 @@ pub fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > LATEST {
-        return Err(Error::Database(format!(
-            "{label} was written by a newer qprm (schema version {version})"
-        )));
+        return Err(Error::Database(format!("{label} was written by a newer qprm (schema version {version})")));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(sql).map_err(|e| {
-            Error::Database(format!(
-                "{label}: migration to schema version {} failed: {e}",
-                i + 1
-            ))
-        })?;
+        tx.execute_batch(sql)
+            .map_err(|e| Error::Database(format!("{label}: migration to schema version {} failed: {e}", i + 1)))?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;

@@ -1,0 +1,90 @@
+//! Helpers shared by the integration tests: a fresh database per test and a
+//! `qprm` command pointed at it, with "today" pinned so overdue is stable.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub const TODAY: &str = "2023-11-14";
+
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("qprm.db");
+        TestDb { dir, path }
+    }
+
+    /// A database with all six sample packs imported.
+    pub fn with_fixtures() -> TestDb {
+        let db = TestDb::new();
+        db.cmd().arg("import").args(fixture_paths()).assert().success();
+        db
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("qprm").expect("binary");
+        cmd.env("QPRM_DB", &self.path).env("QPRM_TODAY", TODAY).env_remove("NO_COLOR");
+        cmd
+    }
+
+    /// Writes `contents` to a file in the test's folder and returns its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, contents).expect("write test file");
+        p
+    }
+
+    /// Every byte of the database and its WAL, to prove a command changed nothing.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        ["", "-wal"]
+            .iter()
+            .filter_map(|suffix| {
+                let p = PathBuf::from(format!("{}{suffix}", self.path.display()));
+                std::fs::read(&p).ok().map(|b| (suffix.to_string(), b))
+            })
+            .collect()
+    }
+}
+
+pub fn fixture_paths() -> Vec<PathBuf> {
+    (5..=10).map(|m| Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("fixtures/2023-{m:02}.json"))).collect()
+}
+
+pub fn stdout_json(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// A small valid pack that refers to the fixtures' services and indicators.
+pub fn base_pack() -> serde_json::Value {
+    serde_json::json!({
+        "format": "qprm-pack/1",
+        "organisation": "Test Council",
+        "period": "2023-11",
+        "audit_targets": { "good_or_better_pct": 70, "family_feedback_pct": 80 },
+        "indicators": [
+            { "code": "TEST-PCT", "name": "A test percentage", "unit": "percent", "polarity": "higher_is_better",
+              "priority": "Change", "service": "corporate-parenting",
+              "baseline": { "value": 50, "period": "2023-04" }, "target": { "value": 80, "period": "2024-04" } }
+        ],
+        "services": [
+            { "id": "corporate-parenting", "name": "Corporate Parenting", "head": "Head of Service, Corporate Parenting",
+              "data": [ { "indicator": "TEST-PCT", "value": 60, "note": "steady" } ],
+              "audits": { "completed": 10,
+                          "ratings": { "outstanding": 1, "good": 6, "requires_improvement": 2, "inadequate": 1 },
+                          "with_family_feedback": 7,
+                          "findings": [ { "kind": "strength", "theme": "Life-story work", "text": "Good." } ] },
+              "feedback": [ { "source": "families", "theme": "Communication", "count": 2, "sentiment": "mixed", "quotes": ["ok"] } ] }
+        ],
+        "actions": [
+            { "ref": "T.1", "text": "Test action", "owner": "Head of Service, Corporate Parenting",
+              "service": "corporate-parenting", "due": "2023-12-31", "status": "open", "source": "test" }
+        ]
+    })
+}

@@ -1,0 +1,367 @@
+//! Store-layer tests: a fresh database per test, driven through the typed
+//! API the CLI and the meeting screen share.
+
+use chrono::NaiveDate;
+use qprm::domain::{ActionStatus, Direction, Period, Rag, StatusFilter};
+use qprm::pack::{Known, parse_bytes};
+use qprm::store::{ActionChange, ActionFilter, DecisionFilter, ImportOptions, NewAction, NewMeeting, Store};
+use std::path::PathBuf;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2023, 11, 14).unwrap()
+}
+
+struct Fresh {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn fresh() -> Fresh {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("qprm.db");
+    Fresh { _dir: dir, path }
+}
+
+fn loaded() -> (Fresh, Store, i64) {
+    let f = fresh();
+    let mut store = Store::open(&f.path, "test").unwrap();
+    let meeting = qprm::samples::load_samples(&mut store).unwrap();
+    (f, store, meeting)
+}
+
+fn filter() -> ActionFilter {
+    ActionFilter { owner: None, service: None, status: StatusFilter::All, due_before: None, today: today(), limit: None }
+}
+
+fn pack(json: serde_json::Value, known: &Known) -> qprm::pack::ValidPack {
+    parse_bytes("test.json", &serde_json::to_vec(&json).unwrap(), known).unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn new_database_is_owner_only_wal_and_versioned() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = fresh();
+    let store = Store::open(&f.path, "test").unwrap();
+    drop(store);
+    let mode = std::fs::metadata(&f.path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "database file must be owner-only");
+    let dir_mode = std::fs::metadata(f.path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+    assert_eq!(dir_mode, 0o700, "a folder we create must be owner-only");
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert!(version >= 1);
+    let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(app, qprm::store::APPLICATION_ID);
+}
+
+#[test]
+fn foreign_newer_and_non_sqlite_files_are_refused_untouched() {
+    let f = fresh();
+    std::fs::create_dir_all(f.path.parent().unwrap()).unwrap();
+
+    let foreign = f.path.with_file_name("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me');").unwrap();
+    drop(conn);
+    let before = std::fs::read(&foreign).unwrap();
+    let err = Store::open(&foreign, "test").err().expect("foreign db must be refused").to_string();
+    assert!(err.contains("not a qprm one") && err.contains("left untouched"), "{err}");
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+
+    let newer = f.path.with_file_name("newer.db");
+    drop(Store::open(&newer, "test").unwrap());
+    let conn = rusqlite::Connection::open(&newer).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let before = std::fs::read(&newer).unwrap();
+    let err = Store::open(&newer, "test").err().expect("newer db must be refused").to_string();
+    assert!(err.contains("newer qprm") && err.contains("99"), "{err}");
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+    let text = f.path.with_file_name("notes.txt");
+    std::fs::write(&text, "meeting notes, not a database").unwrap();
+    let err = Store::open(&text, "test").err().expect("text file must be refused").to_string();
+    assert!(err.contains("not an SQLite file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&text).unwrap(), "meeting notes, not a database");
+}
+
+#[test]
+fn reimport_is_idempotent_and_changes_need_replace_with_history() {
+    let (_f, mut store, _) = loaded();
+    let mut known = store.known().unwrap();
+    let packs: Vec<_> = qprm::samples::SAMPLE_PACKS
+        .iter()
+        .map(|(name, text)| {
+            let p = parse_bytes(name, text.as_bytes(), &known).unwrap();
+            known.absorb(&p);
+            p
+        })
+        .collect();
+    let again = store.import_packs(&packs, ImportOptions::default()).unwrap();
+    assert!(again.iter().all(|s| s.added.is_empty() && s.changed.is_empty()), "{again:?}");
+    assert!(again.iter().all(|s| s.unchanged > 0));
+
+    let before = store.kpi_series("CIC-HEALTH").unwrap();
+    let july = before.series.iter().find(|p| p.period == "2023-07").unwrap().value;
+    let mut changed: serde_json::Value = serde_json::from_str(qprm::samples::SAMPLE_PACKS[2].1).unwrap();
+    let cp = changed["services"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == "corporate-parenting").unwrap();
+    let point = cp["data"].as_array_mut().unwrap().iter_mut().find(|d| d["indicator"] == "CIC-HEALTH").unwrap();
+    point["value"] = serde_json::json!(july + 1.0);
+    let changed = pack(changed, &known);
+
+    let err = store.import_packs(std::slice::from_ref(&changed), ImportOptions::default()).unwrap_err().to_string();
+    assert!(err.contains("value CIC-HEALTH 2023-07") && err.contains("--replace"), "{err}");
+    assert_eq!(store.kpi_series("CIC-HEALTH").unwrap(), before, "refused import changed nothing");
+
+    let done = store.import_packs(&[changed], ImportOptions { replace: true, dry_run: false }).unwrap();
+    assert_eq!(done[0].changed, vec!["value CIC-HEALTH 2023-07".to_string()]);
+    let after = store.kpi_series("CIC-HEALTH").unwrap();
+    assert_eq!(after.series.iter().find(|p| p.period == "2023-07").unwrap().value, july + 1.0);
+    let history = store.replacements("value CIC-HEALTH 2023-07").unwrap();
+    assert_eq!(history.len(), 1);
+    assert!(history[0].old.as_deref().unwrap().contains(&july.to_string()), "{history:?}");
+}
+
+#[test]
+fn per_service_pack_imports_against_stored_indicators() {
+    let (_f, mut store, _) = loaded();
+    let known = store.known().unwrap();
+    let one = pack(
+        serde_json::json!({
+            "format": "qprm-pack/1", "period": "2023-11",
+            "services": [ { "id": "corporate-parenting", "name": "Corporate Parenting",
+                            "head": "Head of Service, Corporate Parenting",
+                            "data": [ { "indicator": "CIC-HEALTH", "value": 96.1 } ] } ]
+        }),
+        &known,
+    );
+    store.import_packs(&[one], ImportOptions::default()).unwrap();
+    let rows = store.kpi_rows(Some("corporate-parenting"), None).unwrap();
+    let health = rows.iter().find(|r| r.code == "CIC-HEALTH").unwrap();
+    assert_eq!((health.period.as_deref(), health.value), (Some("2023-11"), Some(96.1)));
+    assert_eq!(health.rag, Rag::Green);
+}
+
+#[test]
+fn actions_record_update_and_keep_every_change_in_history() {
+    let (_f, mut store, meeting) = loaded();
+    let a = store
+        .record_action(&NewAction {
+            text: "Review supervision audit findings".into(),
+            owner: "Principal Social Worker".into(),
+            due: NaiveDate::from_ymd_opt(2023, 12, 31),
+            service: Some("quality-assurance".into()),
+            meeting: Some(meeting),
+            indicator: None,
+        })
+        .unwrap();
+    assert_eq!(a.reference, "A1");
+    assert_eq!(a.status, ActionStatus::Open);
+    assert_eq!(a.meeting, Some(meeting));
+    let b = store
+        .record_action(&NewAction { text: "Second".into(), owner: "X".into(), due: Some(today()), ..Default::default() })
+        .unwrap();
+    assert_eq!(b.reference, "A2", "refs are sequential and speakable");
+
+    store
+        .update_action(
+            "a1",
+            &ActionChange {
+                status: Some(ActionStatus::InProgress),
+                due: NaiveDate::from_ymd_opt(2024, 1, 31),
+                note: Some("agreed at QPRM".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store.update_action("A1", &ActionChange { owner: Some("Head of Service, Early Help".into()), ..Default::default() }).unwrap();
+    store.update_action("A1", &ActionChange { note: Some("chased".into()), ..Default::default() }).unwrap();
+
+    let shown = store.action_with_history("A1", today()).unwrap();
+    assert_eq!(shown.owner, "Head of Service, Early Help");
+    assert_eq!(shown.due, "2024-01-31");
+    let h = shown.history.unwrap();
+    let summary: Vec<(String, Option<String>, Option<String>)> =
+        h.iter().map(|e| (e.field.clone(), e.old.clone(), e.new.clone())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("created".into(), None, Some("Review supervision audit findings".into())),
+            ("status".into(), Some("open".into()), Some("in_progress".into())),
+            ("due".into(), Some("2023-12-31".into()), Some("2024-01-31".into())),
+            ("owner".into(), Some("Principal Social Worker".into()), Some("Head of Service, Early Help".into())),
+            ("note".into(), None, None),
+        ]
+    );
+    assert!(h.iter().all(|e| e.actor == "test"));
+    assert_eq!(h[1].note.as_deref(), Some("agreed at QPRM"));
+    assert_eq!(h[4].note.as_deref(), Some("chased"));
+}
+
+#[test]
+fn action_errors_change_nothing() {
+    let (_f, mut store, _) = loaded();
+    let err = store.update_action("1.5", &ActionChange { status: Some(ActionStatus::Dropped), ..Default::default() });
+    assert!(err.unwrap_err().to_string().contains("needs a reason"));
+    let err = store.update_action("1.5", &ActionChange::default()).unwrap_err().to_string();
+    assert!(err.contains("nothing to change"), "{err}");
+    let err = store.update_action("ZZ9", &ActionChange { note: Some("x".into()), ..Default::default() }).unwrap_err();
+    assert!(err.to_string().contains("no action with ref 'ZZ9'"));
+    let err = store
+        .record_action(&NewAction { text: "t".into(), owner: "o".into(), due: Some(today()), service: Some("nope".into()), ..Default::default() })
+        .unwrap_err();
+    assert!(err.to_string().contains("unknown service 'nope'"));
+    assert_eq!(store.action_with_history("1.5", today()).unwrap().history.unwrap().len(), 1);
+
+    let dropped = store
+        .update_action(
+            "1.5",
+            &ActionChange { status: Some(ActionStatus::Dropped), note: Some("superseded by 1.6".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(dropped.status, ActionStatus::Dropped);
+    assert!(!dropped.overdue, "closed actions are never overdue");
+}
+
+#[test]
+fn action_filters() {
+    let (_f, mut store, _) = loaded();
+    store
+        .record_action(&NewAction {
+            text: "Welsh-language leaflets".into(),
+            owner: "Siân Jones-Évans".into(),
+            due: NaiveDate::from_ymd_opt(2024, 2, 1),
+            ..Default::default()
+        })
+        .unwrap();
+    let by_owner = store.actions(&ActionFilter { owner: Some("SIÂN".into()), ..filter() }).unwrap();
+    assert_eq!(by_owner.len(), 1, "owner match is case-insensitive beyond ASCII");
+
+    let cp = store.actions(&ActionFilter { owner: Some("corporate parenting".into()), ..filter() }).unwrap();
+    assert!(!cp.is_empty());
+    assert!(cp.iter().all(|a| a.owner.to_lowercase().contains("corporate parenting")));
+
+    let all = store.actions(&filter()).unwrap();
+    let overdue = store.actions(&ActionFilter { status: StatusFilter::Overdue, ..filter() }).unwrap();
+    assert!(!overdue.is_empty());
+    assert!(overdue.iter().all(|a| a.overdue && !a.status.is_closed() && a.due.as_str() < "2023-11-14"));
+    assert_eq!(overdue.len(), all.iter().filter(|a| a.overdue).count());
+
+    let open = store.actions(&ActionFilter { status: StatusFilter::Open, ..filter() }).unwrap();
+    assert!(open.iter().all(|a| matches!(a.status, ActionStatus::Open | ActionStatus::InProgress)));
+    let done = store.actions(&ActionFilter { status: StatusFilter::Done, ..filter() }).unwrap();
+    assert!(!done.is_empty() && done.iter().all(|a| a.status == ActionStatus::Done));
+    assert_eq!(open.len() + done.len(), all.len(), "fixtures have no dropped actions");
+
+    let early = store.actions(&ActionFilter { due_before: NaiveDate::from_ymd_opt(2023, 6, 1), ..filter() }).unwrap();
+    assert!(!early.is_empty() && early.iter().all(|a| a.due.as_str() < "2023-06-01"));
+    let svc = store.actions(&ActionFilter { service: Some("front-door-mash".into()), ..filter() }).unwrap();
+    assert!(!svc.is_empty() && svc.iter().all(|a| a.service.as_deref() == Some("front-door-mash")));
+    let sorted: Vec<&str> = all.iter().map(|a| a.due.as_str()).collect();
+    assert!(sorted.windows(2).all(|w| w[0] <= w[1]), "ordered by due date");
+    assert_eq!(store.actions(&ActionFilter { limit: Some(3), ..filter() }).unwrap().len(), 3);
+}
+
+#[test]
+fn owner_lookup_uses_indexes_not_a_table_scan() {
+    let (_f, store, _) = loaded();
+    let plan = store.explain_actions(&ActionFilter { owner: Some("parenting".into()), ..filter() }).unwrap();
+    let joined = plan.join(" | ");
+    assert!(joined.contains("actions_owner"), "plan: {joined}");
+    assert!(!plan.iter().any(|l| l.starts_with("SCAN a")), "must not scan actions: {joined}");
+    let plan = store.explain_actions(&ActionFilter { service: Some("early-help".into()), ..filter() }).unwrap();
+    assert!(plan.join(" ").contains("actions_service"), "{plan:?}");
+}
+
+#[test]
+fn meetings_and_decisions() {
+    let (_f, mut store, demo) = loaded();
+    let m = store
+        .create_meeting(&NewMeeting {
+            date: NaiveDate::from_ymd_opt(2023, 12, 12),
+            period: "2023-11".parse::<Period>().ok(),
+            chair: Some("Director".into()),
+            attendees: vec!["A".into(), "B".into()],
+            apologies: vec!["C".into()],
+            agenda: vec!["early-help".into(), "corporate-parenting".into()],
+        })
+        .unwrap();
+    assert_eq!(m.agenda, vec!["early-help", "corporate-parenting"]);
+    assert_eq!((m.attendees.len(), m.apologies.len()), (2, 1));
+    let default_agenda = store.meeting(demo).unwrap().agenda;
+    assert_eq!(default_agenda.len(), 7);
+    assert_eq!(default_agenda[0], "corporate-parenting", "default agenda follows the packs' order");
+
+    let bad = store.create_meeting(&NewMeeting {
+        date: NaiveDate::from_ymd_opt(2023, 12, 12),
+        period: "2023-11".parse::<Period>().ok(),
+        agenda: vec!["nope".into()],
+        ..Default::default()
+    });
+    assert!(bad.unwrap_err().to_string().contains("unknown service 'nope'"));
+
+    assert_eq!(store.find_meeting("2023-12-12").unwrap().id, m.id);
+    assert_eq!(store.find_meeting(&m.id.to_string()).unwrap().id, m.id);
+    assert!(store.find_meeting("2020-01-01").is_err());
+    let list = store.meetings(10).unwrap();
+    assert_eq!(list[0].id, m.id, "newest first");
+
+    store.record_decision(demo, Some("corporate-parenting"), "Escalate health assessments").unwrap();
+    store.record_decision(m.id, Some("early-help"), "Agree the early help audit tool").unwrap();
+    store.record_decision(m.id, None, "Next meeting in January").unwrap();
+    let mut in_m = Vec::new();
+    store
+        .for_each_decision(&DecisionFilter { meeting: Some(m.id), ..Default::default() }, |d| {
+            in_m.push(d.text);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(in_m, vec!["Agree the early help audit tool", "Next meeting in January"]);
+    let n = store
+        .for_each_decision(&DecisionFilter { service: Some("corporate-parenting".into()), ..Default::default() }, |_| Ok(()))
+        .unwrap();
+    assert_eq!(n, 1);
+    assert!(store.record_decision(m.id, None, "   ").is_err());
+    assert!(store.record_decision(999, None, "x").is_err());
+}
+
+#[test]
+fn kpi_rows_rate_each_period_and_direction() {
+    let (_f, store, _) = loaded();
+    let s = store.kpi_series("cic-health").unwrap();
+    assert_eq!(s.series.len(), 6);
+    for (i, p) in s.series.iter().enumerate() {
+        let want = qprm::domain::rag::rag_status(p.value, s.latest.baseline, s.latest.target, s.latest.polarity);
+        assert_eq!(p.rag, want, "{}", p.period);
+        if i == 0 {
+            assert_eq!(p.direction, Direction::None);
+        }
+    }
+    let aug = store.kpi_rows(Some("corporate-parenting"), "2023-08".parse().ok()).unwrap();
+    let h = aug.iter().find(|r| r.code == "CIC-HEALTH").unwrap();
+    let jul = s.series.iter().find(|p| p.period == "2023-07").unwrap().value;
+    assert_eq!(h.period.as_deref(), Some("2023-08"));
+    assert_eq!(h.previous_value, Some(jul));
+    let future = store.kpi_rows(None, "2030-01".parse().ok()).unwrap();
+    assert!(future.iter().all(|r| r.value.is_none() && r.rag == Rag::None), "no value that month");
+    assert!(store.kpi_rows(Some("nope"), None).is_err());
+    assert!(store.kpi_series("NOPE").is_err());
+    let all = store.kpi_rows(None, None).unwrap();
+    assert_eq!(all.len(), 42);
+    for rag in [Rag::Green, Rag::Amber, Rag::Red] {
+        assert!(all.iter().any(|r| r.rag == rag), "fixtures show {rag}");
+    }
+}
+
+#[test]
+fn data_version_moves_when_another_connection_writes() {
+    let (f, store, meeting) = loaded();
+    let v1 = store.data_version().unwrap();
+    let mut other = Store::open(&f.path, "minutes").unwrap();
+    assert_eq!(store.data_version().unwrap(), v1, "no change, same version");
+    other.record_decision(meeting, None, "Recorded by the minute-taker").unwrap();
+    assert_ne!(store.data_version().unwrap(), v1);
+}
