@@ -42,7 +42,15 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         ),
         ("bad period", Edit(|p| p["period"] = json!("2023-13")), &["period", "not a period"]),
         ("period as number", Edit(|p| p["period"] = json!(202311)), &["period", "invalid type: integer"]),
-        ("missing period", Edit(|p| drop(p.as_object_mut().map(|o| o.remove("period")))), &["missing field `period`"]),
+        (
+            "missing period",
+            Edit(|p| {
+                if let Some(o) = p.as_object_mut() {
+                    o.remove("period");
+                }
+            }),
+            &["missing field `period`"],
+        ),
         (
             "unknown unit",
             Edit(|p| p["indicators"][0]["unit"] = json!("percentage")),
@@ -57,7 +65,9 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
             "underivable polarity",
             Edit(|p| {
                 let i = &mut p["indicators"][0];
-                i.as_object_mut().map(|o| o.remove("polarity"));
+                if let Some(o) = i.as_object_mut() {
+                    o.remove("polarity");
+                }
                 i["target"]["value"] = json!(50);
             }),
             &["indicators[0].polarity", "target equals the baseline"],
@@ -65,8 +75,10 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "no polarity and no target",
             Edit(|p| {
-                let o = p["indicators"][0].as_object_mut();
-                o.map(|o| (o.remove("polarity"), o.remove("target")));
+                if let Some(o) = p["indicators"][0].as_object_mut() {
+                    o.remove("polarity");
+                    o.remove("target");
+                }
             }),
             &["indicators[0].polarity", "no target"],
         ),
@@ -89,7 +101,9 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
             "duplicate indicator code",
             Edit(|p| {
                 let dup = p["indicators"][0].clone();
-                p["indicators"].as_array_mut().map(|a| a.push(dup));
+                if let Some(a) = p["indicators"].as_array_mut() {
+                    a.push(dup);
+                }
             }),
             &["indicators[1].code", "defined twice"],
         ),
@@ -147,7 +161,9 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
             "duplicate action ref",
             Edit(|p| {
                 let dup = p["actions"][0].clone();
-                p["actions"].as_array_mut().map(|a| a.push(dup));
+                if let Some(a) = p["actions"].as_array_mut() {
+                    a.push(dup);
+                }
             }),
             &["actions[1].ref", "appears twice"],
         ),

@@ -30,7 +30,14 @@ fn loaded() -> (Fresh, Store, i64) {
 }
 
 fn filter() -> ActionFilter {
-    ActionFilter { owner: None, service: None, status: StatusFilter::All, due_before: None, today: today(), limit: None }
+    ActionFilter {
+        owner: None,
+        service: None,
+        status: StatusFilter::All,
+        due_before: None,
+        today: today(),
+        limit: None,
+    }
 }
 
 fn pack(json: serde_json::Value, known: &Known) -> qprm::pack::ValidPack {
@@ -162,7 +169,12 @@ fn actions_record_update_and_keep_every_change_in_history() {
     assert_eq!(a.status, ActionStatus::Open);
     assert_eq!(a.meeting, Some(meeting));
     let b = store
-        .record_action(&NewAction { text: "Second".into(), owner: "X".into(), due: Some(today()), ..Default::default() })
+        .record_action(&NewAction {
+            text: "Second".into(),
+            owner: "X".into(),
+            due: Some(today()),
+            ..Default::default()
+        })
         .unwrap();
     assert_eq!(b.reference, "A2", "refs are sequential and speakable");
 
@@ -177,7 +189,9 @@ fn actions_record_update_and_keep_every_change_in_history() {
             },
         )
         .unwrap();
-    store.update_action("A1", &ActionChange { owner: Some("Head of Service, Early Help".into()), ..Default::default() }).unwrap();
+    store
+        .update_action("A1", &ActionChange { owner: Some("Head of Service, Early Help".into()), ..Default::default() })
+        .unwrap();
     store.update_action("A1", &ActionChange { note: Some("chased".into()), ..Default::default() }).unwrap();
 
     let shown = store.action_with_history("A1", today()).unwrap();
@@ -211,7 +225,13 @@ fn action_errors_change_nothing() {
     let err = store.update_action("ZZ9", &ActionChange { note: Some("x".into()), ..Default::default() }).unwrap_err();
     assert!(err.to_string().contains("no action with ref 'ZZ9'"));
     let err = store
-        .record_action(&NewAction { text: "t".into(), owner: "o".into(), due: Some(today()), service: Some("nope".into()), ..Default::default() })
+        .record_action(&NewAction {
+            text: "t".into(),
+            owner: "o".into(),
+            due: Some(today()),
+            service: Some("nope".into()),
+            ..Default::default()
+        })
         .unwrap_err();
     assert!(err.to_string().contains("unknown service 'nope'"));
     assert_eq!(store.action_with_history("1.5", today()).unwrap().history.unwrap().len(), 1);
@@ -219,7 +239,11 @@ fn action_errors_change_nothing() {
     let dropped = store
         .update_action(
             "1.5",
-            &ActionChange { status: Some(ActionStatus::Dropped), note: Some("superseded by 1.6".into()), ..Default::default() },
+            &ActionChange {
+                status: Some(ActionStatus::Dropped),
+                note: Some("superseded by 1.6".into()),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(dropped.status, ActionStatus::Dropped);
@@ -321,7 +345,10 @@ fn meetings_and_decisions() {
         .unwrap();
     assert_eq!(in_m, vec!["Agree the early help audit tool", "Next meeting in January"]);
     let n = store
-        .for_each_decision(&DecisionFilter { service: Some("corporate-parenting".into()), ..Default::default() }, |_| Ok(()))
+        .for_each_decision(
+            &DecisionFilter { service: Some("corporate-parenting".into()), ..Default::default() },
+            |_| Ok(()),
+        )
         .unwrap();
     assert_eq!(n, 1);
     assert!(store.record_decision(m.id, None, "   ").is_err());

@@ -1,0 +1,214 @@
+//! The binary as a user runs it: exit codes, human tables, stable JSON.
+
+mod common;
+
+use common::{TestDb, fixture_paths, stdout_json};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+#[test]
+fn help_version_and_usage_errors() {
+    let db = TestDb::new();
+    db.cmd().arg("--help").assert().success().stdout(contains("import")).stdout(contains("actions"));
+    for sub in ["import", "actions", "kpi", "meeting", "action", "decisions"] {
+        db.cmd().args([sub, "--help"]).assert().success();
+    }
+    db.cmd().arg("--version").assert().success().stdout(contains(env!("CARGO_PKG_VERSION")));
+    db.cmd().arg("frobnicate").assert().code(2);
+    db.cmd().args(["actions", "--status", "later"]).assert().code(2);
+}
+
+#[test]
+fn import_reports_what_changed_and_is_idempotent() {
+    let db = TestDb::new();
+    db.cmd().arg("import").args(fixture_paths()).assert().success().stdout(contains(
+        "2023-05.json (2023-05): added 39 actions, 7 audits, 7 feedback, 42 indicators, 7 services, 42 values",
+    ));
+    db.cmd()
+        .arg("import")
+        .args(fixture_paths())
+        .assert()
+        .success()
+        .stdout(contains("added").not())
+        .stdout(contains("unchanged"));
+    db.cmd().arg("validate").args(fixture_paths()).assert().success().stdout(contains("ok  "));
+}
+
+#[test]
+fn lookups_without_a_database_fail_clearly_and_create_nothing() {
+    let db = TestDb::new();
+    db.cmd().arg("actions").assert().code(2).stderr(contains("no database at"));
+    db.cmd().arg("kpi").assert().code(2);
+    assert!(!db.path.exists());
+}
+
+#[test]
+fn kpi_table_and_json() {
+    let db = TestDb::with_fixtures();
+    db.cmd()
+        .args(["kpi", "--service", "corporate-parenting"])
+        .assert()
+        .success()
+        .stdout(contains("CIC-HEALTH"))
+        .stdout(contains("● GREEN").or(contains("▲ AMBER")).or(contains("■ RED")))
+        .stdout(contains("\x1b").not());
+    let out = db.cmd().args(["kpi", "--json", "--period", "2023-07"]).output().unwrap();
+    assert!(out.status.success());
+    let rows = stdout_json(&out);
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 42);
+    for key in ["code", "name", "service", "period", "value", "baseline", "target", "polarity", "rag", "direction"] {
+        assert!(rows.iter().all(|r| r.get(key).is_some()), "every KPI row has {key}");
+    }
+    assert!(rows.iter().all(|r| r["period"] == "2023-07"));
+    assert!(rows.iter().all(|r| ["green", "amber", "red", "none"].contains(&r["rag"].as_str().unwrap())));
+
+    let out = db.cmd().args(["kpi", "CIC-HEALTH", "--json"]).output().unwrap();
+    let s = stdout_json(&out);
+    assert_eq!(s["code"], "CIC-HEALTH");
+    assert_eq!(s["series"].as_array().unwrap().len(), 6);
+    db.cmd().args(["kpi", "CIC-HEALTH"]).assert().success().stdout(contains("trend ")).stdout(contains("2023-10"));
+    db.cmd().args(["kpi", "NOPE"]).assert().code(2).stderr(contains("no indicator with code 'NOPE'"));
+    db.cmd().args(["kpi", "--period", "July"]).assert().code(2).stderr(contains("--period"));
+}
+
+#[test]
+fn action_lifecycle_through_the_cli() {
+    let db = TestDb::with_fixtures();
+    let id = db
+        .cmd()
+        .args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10", "--chair", "Director"])
+        .output()
+        .unwrap();
+    assert!(id.status.success());
+    assert_eq!(String::from_utf8_lossy(&id.stdout).trim(), "1");
+
+    let add = db
+        .cmd()
+        .args(["action", "add", "Book health assessments", "--owner", "Head of Service, Corporate Parenting"])
+        .args(["--due", "+2w", "--service", "corporate-parenting", "--meeting", "2023-11-14"])
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    assert_eq!(String::from_utf8_lossy(&add.stdout).trim(), "A1");
+
+    db.cmd()
+        .args(["action", "update", "A1", "--status", "in_progress", "--note", "provider booked"])
+        .assert()
+        .success();
+    db.cmd()
+        .args(["action", "update", "A1", "--status", "dropped"])
+        .assert()
+        .code(2)
+        .stderr(contains("needs a reason"));
+    db.cmd().args(["action", "update", "A1", "--due", "31/12/2023"]).assert().code(2).stderr(contains("--due"));
+    db.cmd().args(["action", "update", "NOPE", "--note", "x"]).assert().code(2).stderr(contains("no action with ref"));
+
+    let show = stdout_json(&db.cmd().args(["action", "show", "a1", "--json"]).output().unwrap());
+    assert_eq!(show["ref"], "A1");
+    assert_eq!(show["due"], "2023-11-28", "+2w from the pinned today");
+    assert_eq!(show["status"], "in_progress");
+    assert_eq!(show["meeting"], 1);
+    let history = show["history"].as_array().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[1]["old"].as_str(), history[1]["new"].as_str()), (Some("open"), Some("in_progress")));
+    assert_eq!(history[1]["note"], "provider booked");
+    db.cmd().args(["action", "show", "A1"]).assert().success().stdout(contains("status: open → in_progress"));
+
+    let log = stdout_json(&db.cmd().args(["actions", "--owner", "CORPORATE parenting", "--json"]).output().unwrap());
+    let log = log.as_array().unwrap();
+    assert!(log.iter().any(|a| a["ref"] == "A1"));
+    for key in ["ref", "text", "owner", "service", "due", "status", "overdue", "meeting", "created_at", "updated_at"] {
+        assert!(log.iter().all(|a| a.get(key).is_some()), "every action has {key}");
+    }
+    assert!(log.iter().all(|a| a["status"] == "open" || a["status"] == "in_progress"), "default: open and overdue");
+    let overdue = stdout_json(&db.cmd().args(["actions", "--status", "overdue", "--json"]).output().unwrap());
+    assert!(overdue.as_array().unwrap().iter().all(|a| a["overdue"] == true));
+    db.cmd()
+        .args(["actions", "--status", "all"])
+        .assert()
+        .success()
+        .stdout(contains("OVERDUE"))
+        .stdout(contains("done"));
+    db.cmd().args(["actions", "--service", "nope"]).assert().code(2).stderr(contains("unknown service"));
+}
+
+#[test]
+fn decisions_and_meetings_through_the_cli() {
+    let db = TestDb::with_fixtures();
+    db.cmd()
+        .args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10", "--attendee", "A", "--apology", "B"])
+        .args(["--service", "early-help", "--service", "localities"])
+        .assert()
+        .success();
+    db.cmd()
+        .args(["meeting", "new", "--date", "2023-11-31", "--period", "2023-10"])
+        .assert()
+        .code(2)
+        .stderr(contains("--date"));
+    db.cmd()
+        .args(["meeting", "new", "--date", "2023-12-12", "--period", "2023-11", "--service", "nope"])
+        .assert()
+        .code(2);
+    let list = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    assert_eq!(list[0]["agenda"], serde_json::json!(["early-help", "localities"]));
+    assert_eq!(list[0]["apologies"], serde_json::json!(["B"]));
+
+    db.cmd()
+        .args(["decision", "add", "Agree audit tool", "--meeting", "1", "--service", "early-help"])
+        .assert()
+        .success()
+        .stdout("1\n");
+    db.cmd()
+        .args(["decision", "add", "Something", "--meeting", "9"])
+        .assert()
+        .code(2)
+        .stderr(contains("no meeting with id 9"));
+    let d = stdout_json(&db.cmd().args(["decisions", "--service", "early-help", "--json"]).output().unwrap());
+    assert_eq!(d.as_array().unwrap().len(), 1);
+    assert_eq!(d[0]["text"], "Agree audit tool");
+    assert_eq!(d[0]["meeting_date"], "2023-11-14");
+    let none = stdout_json(&db.cmd().args(["decisions", "--service", "localities", "--json"]).output().unwrap());
+    assert_eq!(none, serde_json::json!([]));
+    db.cmd().args(["decisions"]).assert().success().stdout(contains("Agree audit tool"));
+}
+
+#[test]
+fn human_output_never_carries_escape_sequences_from_data() {
+    let db = TestDb::with_fixtures();
+    db.cmd().args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10"]).assert().success();
+    let evil = "Fix \u{1b}]0;owned\u{7}title\u{1b}[2J now\r\nplease";
+    db.cmd().args(["action", "add", evil, "--owner", "O\u{1b}[31mwner", "--due", "2024-01-01"]).assert().success();
+    db.cmd().args(["decision", "add", evil, "--meeting", "1"]).assert().success();
+    for args in [vec!["actions"], vec!["action", "show", "A1"], vec!["decisions"], vec!["actions", "--status", "all"]] {
+        let out = db.cmd().args(&args).output().unwrap();
+        let all = [out.stdout, out.stderr].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{args:?}: {text:?}");
+        assert!(text.contains("Fix title now please") || text.contains("Fix title"), "{args:?}: {text}");
+    }
+    // JSON keeps the data exactly (escaped by JSON itself), for scripts.
+    let json = stdout_json(&db.cmd().args(["action", "show", "A1", "--json"]).output().unwrap());
+    assert_eq!(json["text"], evil);
+}
+
+#[test]
+fn demo_runs_without_touching_the_users_database() {
+    let db = TestDb::new();
+    db.cmd()
+        .arg("demo")
+        .assert()
+        .success()
+        .stdout(contains("Corporate Parenting"))
+        .stdout(contains("reviewing 2023-10"))
+        .stdout(contains("target 70%"));
+    assert!(!db.path.exists(), "demo must not create the user's database");
+}
+
+#[test]
+fn runtime_failures_exit_1() {
+    let db = TestDb::new();
+    // A file where a folder should be: the database cannot be created.
+    let blocker = db.file("blocker", "x");
+    db.cmd().arg("--db").arg(blocker.join("qprm.db")).arg("import").args(fixture_paths()).assert().code(1);
+}
