@@ -8,5 +8,6 @@ pub mod error;
 pub mod pack;
 pub mod samples;
 pub mod store;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -9,14 +9,29 @@ use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
 use crate::samples::load_samples;
 use crate::store::Store;
+use crate::tui::app::Mode;
 
-pub fn run(ctx: &mut Ctx<'_>) -> Result<()> {
+/// The meeting screen needs a terminal on both ends; piped, we print the
+/// agenda overview instead (useful in scripts and tests).
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+fn screen_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+pub fn run(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     let dir = tempfile::Builder::new()
         .prefix("qprm-demo-")
         .tempdir()
         .map_err(|e| Error::io("creating the demo's temporary folder", e))?;
     let mut store = Store::open(&dir.path().join("demo.db"), "chair")?;
     let meeting = load_samples(&mut store)?;
+    if interactive() {
+        return crate::tui::run(&mut store, meeting, mode, screen_colour());
+    }
     ctx.line(format!(
         "Demo: sample packs loaded into a temporary database ({}); your own database is untouched.",
         clean(&dir.path().display().to_string())
@@ -24,9 +39,10 @@ pub fn run(ctx: &mut Ctx<'_>) -> Result<()> {
     print_overview(ctx, &store, meeting)
 }
 
-pub fn open_latest(ctx: &mut Ctx<'_>) -> Result<()> {
-    let store = ctx.open_existing()?;
+pub fn open_latest(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
+    let mut store = ctx.open_existing()?;
     match store.latest_meeting()? {
+        Some(m) if interactive() => crate::tui::run(&mut store, m.id, mode, screen_colour()),
         Some(m) => print_overview(ctx, &store, m.id),
         None => ctx.line("No meetings yet. Create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`, or try `qprm demo`."),
     }

@@ -2,6 +2,7 @@
 
 use super::Ctx;
 use super::table::{Cell, Table};
+use crate::domain::rag::sparkline;
 use crate::domain::sanitize::clean;
 use crate::domain::{Period, Rag};
 use crate::error::{Error, Result};
@@ -18,16 +19,6 @@ pub fn rag_colour(rag: Rag) -> Option<&'static str> {
 
 fn fmt(row: &KpiRow, v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |v| row.unit.format(v))
-}
-
-/// A one-line chart of values, lowest to highest: ▁▂▃▄▅▆▇█.
-pub fn sparkline(values: &[f64]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
-    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
-    values
-        .iter()
-        .map(|v| if max > min { BARS[(((v - min) / (max - min)) * 7.0).round() as usize] } else { BARS[3] })
-        .collect()
 }
 
 pub fn kpi(

@@ -28,6 +28,12 @@ pub struct Cli {
     /// The database file
     #[arg(long, global = true, env = "QPRM_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// Meeting screen: projector view (large, calm, no key clutter)
+    #[arg(long, global = true)]
+    pub present: bool,
+    /// Meeting screen: lookups only, no edits
+    #[arg(long, global = true)]
+    pub read_only: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -306,9 +312,10 @@ pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
+    let mode = crate::tui::app::Mode { present: cli.present, read_only: cli.read_only };
     match cli.command {
-        None => demo::open_latest(ctx),
-        Some(Command::Demo) => demo::run(ctx),
+        None => demo::open_latest(ctx, mode),
+        Some(Command::Demo) => demo::run(ctx, mode),
         Some(Command::Import { files, replace }) => import::import(ctx, &files, replace),
         Some(Command::Validate { files }) => import::validate(ctx, &files),
         Some(Command::Meeting { command }) => meeting::run(ctx, command),

@@ -82,6 +82,16 @@ pub fn format_number(value: f64) -> String {
     if rounded.fract() == 0.0 { format!("{rounded:.0}") } else { format!("{rounded:.1}") }
 }
 
+/// A one-line chart of values, lowest to highest: ▁▂▃▄▅▆▇█.
+pub fn sparkline(values: &[f64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let (min, max) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    values
+        .iter()
+        .map(|v| if max > min { BARS[(((v - min) / (max - min)) * 7.0).round() as usize] } else { BARS[3] })
+        .collect()
+}
+
 impl Polarity {
     /// The SPEC derives polarity from target vs baseline when it is absent;
     /// `None` when it cannot (no target, no baseline, or they are equal).

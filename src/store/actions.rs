@@ -41,7 +41,7 @@ pub struct ActionHistoryEntry {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAction {
     pub text: String,
     pub owner: String,
@@ -53,7 +53,7 @@ pub struct NewAction {
 
 /// What to change; `None` leaves a field alone. `note` is recorded with the
 /// change (or alone, as an update note).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ActionChange {
     pub status: Option<ActionStatus>,
     pub due: Option<NaiveDate>,

@@ -52,6 +52,24 @@ impl Store {
         self.decision(id)
     }
 
+    /// Withdraws a decision (never deletes it); the reason goes to its history.
+    pub fn withdraw_decision(&mut self, id: i64, reason: &str) -> Result<DecisionRecord> {
+        let current = self.decision(id)?;
+        if current.status == "withdrawn" {
+            return Err(Error::invalid(format!("decision {id} is already withdrawn")));
+        }
+        let actor = self.actor.clone();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let ts = now();
+        tx.execute("UPDATE decisions SET status = 'withdrawn', updated_at = ?2 WHERE id = ?1", params![id, ts])?;
+        tx.execute(
+            "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'status', 'recorded', 'withdrawn', ?4)",
+            params![id, ts, actor, reason],
+        )?;
+        tx.commit()?;
+        self.decision(id)
+    }
+
     pub fn decision(&self, id: i64) -> Result<DecisionRecord> {
         let f = DecisionFilter::default();
         let mut found = None;

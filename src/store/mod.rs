@@ -7,18 +7,22 @@
 
 mod actions;
 mod decisions;
+mod find;
 mod import;
 mod kpi;
 mod meetings;
 mod overview;
 mod schema;
+mod view;
 
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
+pub use find::{Hit, HitKind};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};
 pub use overview::{AgendaLine, AuditSummary};
+pub use view::{FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};
 use crate::pack::Known;
@@ -67,6 +71,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Changes who later writes are attributed to (e.g. `import` while the
+    /// demo loads its packs, then `chair`).
+    pub fn set_actor(&mut self, actor: &str) {
+        self.actor = actor.to_string();
     }
 
     pub fn actor(&self) -> &str {

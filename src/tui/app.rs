@@ -1,0 +1,591 @@
+//! The meeting screen's state and its update rules. Keys become `Action`s
+//! (keymap), actions change state and may return an `Effect`; the event
+//! loop performs effects against the store (the only I/O), then reloads
+//! the current view. Rendering reads this state and nothing else.
+
+use super::forms::{Form, FormKind, Outcome, Submission};
+use super::keymap::{Action, action_for};
+use crate::domain::{ActionStatus, Rag};
+use crate::error::Result;
+use crate::store::{
+    ActionChange, ActionHistoryEntry, AgendaLine, DecisionRecord, Hit, MeetingRecord, NewAction, ServiceView, Store,
+};
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use ratatui_textarea::TextArea;
+use std::time::{Duration, Instant};
+
+pub const SECTIONS: [&str; 5] = ["Data", "Audits", "Feedback", "Actions", "Decisions"];
+pub const ACTIONS: usize = 3;
+pub const DECISIONS: usize = 4;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Mode {
+    pub present: bool,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Screen {
+    Overview,
+    Service,
+}
+
+pub struct Search {
+    pub input: TextArea<'static>,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+}
+
+pub enum Overlay {
+    None,
+    Help,
+    Form(Box<Form>),
+    Search(Box<Search>),
+    ConfirmQuit,
+}
+
+/// A write the loop performs, then reloads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    RecordAction(NewAction),
+    UpdateAction {
+        reference: String,
+        change: ActionChange,
+        inverse: ActionChange,
+    },
+    RecordDecision {
+        service: String,
+        text: String,
+    },
+    Undo,
+    Search(String),
+    /// Selection moved or the agenda item changed: load what the screen shows.
+    Reload,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum UndoEntry {
+    Recorded(String),
+    Updated { reference: String, inverse: ActionChange },
+    Decided(i64),
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ItemTimer {
+    spent: Duration,
+    running_since: Option<Instant>,
+}
+
+impl ItemTimer {
+    pub fn elapsed(&self) -> Duration {
+        self.spent + self.running_since.map_or(Duration::ZERO, |s| s.elapsed())
+    }
+
+    pub fn running(&self) -> bool {
+        self.running_since.is_some()
+    }
+
+    fn toggle(&mut self) {
+        match self.running_since.take() {
+            Some(s) => self.spent += s.elapsed(),
+            None => self.running_since = Some(Instant::now()),
+        }
+    }
+}
+
+pub struct App {
+    pub meeting: MeetingRecord,
+    pub agenda: Vec<AgendaLine>,
+    pub current: usize,
+    pub screen: Screen,
+    pub section: usize,
+    pub selected: [usize; 5],
+    pub overview_selected: usize,
+    pub view: Option<ServiceView>,
+    /// KPI display order: reds first, then amber, green, none.
+    pub kpi_order: Vec<usize>,
+    pub history: Vec<ActionHistoryEntry>,
+    pub earlier: Option<Vec<DecisionRecord>>,
+    pub overlay: Overlay,
+    pub status: Option<String>,
+    pub timers: Vec<ItemTimer>,
+    pub mode: Mode,
+    pub colour: bool,
+    pub owners: Vec<String>,
+    pub today: NaiveDate,
+    pub quit: bool,
+    /// Whether any agenda item has been opened yet.
+    started: bool,
+    undo: Vec<UndoEntry>,
+}
+
+impl App {
+    pub fn new(store: &Store, meeting: i64, mode: Mode, colour: bool, today: NaiveDate) -> Result<App> {
+        let meeting = store.meeting(meeting)?;
+        let mut app = App {
+            timers: vec![ItemTimer::default(); meeting.agenda.len()],
+            meeting,
+            agenda: Vec::new(),
+            current: 0,
+            screen: if mode.present { Screen::Service } else { Screen::Overview },
+            section: 0,
+            selected: [0; 5],
+            overview_selected: 0,
+            view: None,
+            kpi_order: Vec::new(),
+            history: Vec::new(),
+            earlier: None,
+            overlay: Overlay::None,
+            status: None,
+            mode,
+            colour,
+            owners: Vec::new(),
+            today,
+            quit: false,
+            started: mode.present,
+            undo: Vec::new(),
+        };
+        app.reload(store)?;
+        Ok(app)
+    }
+
+    pub fn current_service(&self) -> Option<&str> {
+        self.meeting.agenda.get(self.current).map(String::as_str)
+    }
+
+    /// Loads everything the screen shows from the store: the overview, the
+    /// current service's view and the selected action's history.
+    pub fn reload(&mut self, store: &Store) -> Result<()> {
+        self.agenda = store.agenda_overview(self.meeting.id, self.today)?;
+        self.owners = store.owners()?;
+        if let Some(service) = self.current_service().map(str::to_string) {
+            let view = store.service_view(&self.meeting, &service, self.today)?;
+            let rank = |r: Rag| match r {
+                Rag::Red => 0,
+                Rag::Amber => 1,
+                Rag::Green => 2,
+                Rag::None => 3,
+            };
+            let mut order: Vec<usize> = (0..view.kpis.len()).collect();
+            order.sort_by_key(|&i| rank(view.kpis[i].rag));
+            self.kpi_order = order;
+            if self.earlier.is_some() {
+                self.earlier = Some(store.earlier_decisions(self.meeting.id, &service, 20)?);
+            }
+            self.view = Some(view);
+        }
+        self.clamp();
+        self.history = match self.selected_action() {
+            Some(a) => store.action_with_history(&a.reference, self.today)?.history.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(())
+    }
+
+    fn list_len(&self, section: usize) -> usize {
+        let Some(v) = &self.view else { return 0 };
+        match section {
+            0 => v.kpis.len(),
+            1 => v.findings.len(),
+            2 => v.feedback.len(),
+            ACTIONS => v.actions.len(),
+            _ => v.decisions.len(),
+        }
+    }
+
+    fn clamp(&mut self) {
+        for s in 0..5 {
+            let n = self.list_len(s);
+            self.selected[s] = self.selected[s].min(n.saturating_sub(1));
+        }
+        self.overview_selected = self.overview_selected.min(self.agenda.len().saturating_sub(1));
+    }
+
+    pub fn selected_action(&self) -> Option<&crate::store::ActionRecord> {
+        self.view.as_ref()?.actions.get(self.selected[ACTIONS]).map(|a| &a.action)
+    }
+
+    /// Handles one key; returns the write or load the loop should perform.
+    pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        match std::mem::replace(&mut self.overlay, Overlay::None) {
+            Overlay::None => {}
+            Overlay::Help => return None, // any key closes help
+            Overlay::ConfirmQuit => {
+                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('q')) {
+                    self.quit = true;
+                }
+                return None;
+            }
+            Overlay::Form(form) => return self.on_form_key(form, key),
+            Overlay::Search(search) => return self.on_search_key(search, key),
+        }
+        let action = action_for(&key)?;
+        if action.edits() && self.mode.read_only {
+            self.status = Some("Read-only: this screen cannot change the record (opened with --read-only)".into());
+            return None;
+        }
+        self.status = None;
+        self.on_action(action)
+    }
+
+    pub fn on_paste(&mut self, text: &str) {
+        match &mut self.overlay {
+            Overlay::Form(form) => form.paste(text),
+            Overlay::Search(s) => {
+                s.input.insert_str(crate::domain::sanitize::clean(text).chars().take(200).collect::<String>());
+            }
+            _ => {}
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Option<Effect> {
+        let n = self.meeting.agenda.len();
+        match action {
+            // From the opening overview, the first ] starts the meeting at item 1.
+            Action::NextService if n > 0 && self.screen == Screen::Overview && !self.started => {
+                self.started = true;
+                self.screen = Screen::Service;
+                return Some(Effect::Reload);
+            }
+            Action::NextService | Action::PrevService if n > 0 => {
+                self.started = true;
+                self.current = if action == Action::NextService {
+                    (self.current + 1).min(n - 1)
+                } else {
+                    self.current.saturating_sub(1)
+                };
+                self.screen = Screen::Service;
+                self.selected = [0; 5];
+                self.earlier = None;
+                return Some(Effect::Reload);
+            }
+            Action::NextSection | Action::PrevSection => {
+                self.screen = Screen::Service;
+                self.section =
+                    if action == Action::NextSection { (self.section + 1) % 5 } else { (self.section + 4) % 5 };
+            }
+            Action::Section(i) => {
+                self.screen = Screen::Service;
+                self.section = i;
+            }
+            Action::Down | Action::Up => {
+                let down = action == Action::Down;
+                if self.screen == Screen::Overview {
+                    let last = self.agenda.len().saturating_sub(1);
+                    self.overview_selected = if down {
+                        (self.overview_selected + 1).min(last)
+                    } else {
+                        self.overview_selected.saturating_sub(1)
+                    };
+                    return None;
+                }
+                let last = self.list_len(self.section).saturating_sub(1);
+                let s = &mut self.selected[self.section];
+                *s = if down { (*s + 1).min(last) } else { s.saturating_sub(1) };
+                if self.section == ACTIONS {
+                    return Some(Effect::Reload);
+                }
+            }
+            Action::Open if self.screen == Screen::Overview && n > 0 => {
+                self.started = true;
+                self.current = self.overview_selected.min(n - 1);
+                self.screen = Screen::Service;
+                self.selected = [0; 5];
+                self.earlier = None;
+                return Some(Effect::Reload);
+            }
+            Action::NewAction => {
+                let service = self.current_service()?.to_string();
+                self.overlay = Overlay::Form(Box::new(Form::new_action(&service)));
+            }
+            Action::NewDecision => {
+                let service = self.current_service()?.to_string();
+                self.overlay = Overlay::Form(Box::new(Form::decision(&service)));
+            }
+            Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit => {
+                return self.on_action_key(action);
+            }
+            Action::EarlierDecisions => {
+                self.screen = Screen::Service;
+                self.section = DECISIONS;
+                self.earlier = if self.earlier.is_some() { None } else { Some(Vec::new()) };
+                return Some(Effect::Reload);
+            }
+            Action::Undo => {
+                if self.undo.is_empty() {
+                    self.status = Some("Nothing to undo from this screen".into());
+                    return None;
+                }
+                return Some(Effect::Undo);
+            }
+            Action::Timer => {
+                if let Some(t) = self.timers.get_mut(self.current) {
+                    t.toggle();
+                }
+            }
+            Action::Search => {
+                let mut input = TextArea::default();
+                input.set_placeholder_text("indicator, action or decision text");
+                self.overlay = Overlay::Search(Box::new(Search { input, hits: Vec::new(), selected: 0 }));
+            }
+            Action::Overview => self.screen = Screen::Overview,
+            Action::Help => self.overlay = Overlay::Help,
+            Action::Quit => self.overlay = Overlay::ConfirmQuit,
+            _ => {}
+        }
+        None
+    }
+
+    /// x, s, c, e act on the selected action in the Actions section.
+    fn on_action_key(&mut self, action: Action) -> Option<Effect> {
+        if self.screen != Screen::Service || self.section != ACTIONS {
+            self.status = Some("Select an action first: press 4 for this service's actions".into());
+            return None;
+        }
+        let Some(a) = self.selected_action().cloned() else {
+            self.status = Some("This service has no open actions".into());
+            return None;
+        };
+        let meeting = Some(self.meeting.id);
+        let status_change = |to: ActionStatus| Effect::UpdateAction {
+            reference: a.reference.clone(),
+            change: ActionChange { status: Some(to), meeting, ..Default::default() },
+            inverse: ActionChange { status: Some(a.status), meeting, note: Some("undo".into()), ..Default::default() },
+        };
+        match action {
+            Action::MarkDone if a.status == ActionStatus::Done => {
+                self.status = Some(format!("{} is already done", a.reference));
+                None
+            }
+            Action::MarkDone => Some(status_change(ActionStatus::Done)),
+            // Dropping needs a reason, so `s` cycles open → in progress → done → open.
+            Action::CycleStatus => Some(status_change(match a.status {
+                ActionStatus::Open => ActionStatus::InProgress,
+                ActionStatus::InProgress => ActionStatus::Done,
+                ActionStatus::Done | ActionStatus::Dropped => ActionStatus::Open,
+            })),
+            Action::CarryForward => {
+                self.overlay = Overlay::Form(Box::new(Form::carry(&a.reference)));
+                None
+            }
+            _ => {
+                self.overlay = Overlay::Form(Box::new(Form::edit_action(&a.reference, &a.text, &a.owner, &a.due)));
+                None
+            }
+        }
+    }
+
+    fn on_form_key(&mut self, mut form: Box<Form>, key: KeyEvent) -> Option<Effect> {
+        let submission = match form.handle_key(key, &self.owners, self.today) {
+            Outcome::Continue => {
+                self.overlay = Overlay::Form(form);
+                return None;
+            }
+            Outcome::Cancel => {
+                self.status = Some("Cancelled: nothing saved".into());
+                return None;
+            }
+            Outcome::Submit(s) => s,
+        };
+        let effect = self.effect_for(&form.kind, submission);
+        if effect.is_none() {
+            form.error = Some("The selected action changed; press Esc and try again".into());
+        }
+        // The form stays open, text intact, until the store confirms the write.
+        self.overlay = Overlay::Form(form);
+        effect
+    }
+
+    fn effect_for(&self, kind: &FormKind, submission: Submission) -> Option<Effect> {
+        let meeting = Some(self.meeting.id);
+        let undo_note = Some("undo".to_string());
+        Some(match (kind, submission) {
+            (FormKind::NewAction { service }, Submission::Action { text, owner, due }) => {
+                Effect::RecordAction(NewAction {
+                    text,
+                    owner,
+                    due: Some(due),
+                    service: Some(service.clone()),
+                    meeting,
+                    indicator: None,
+                })
+            }
+            (FormKind::EditAction { reference }, Submission::Action { text, owner, due }) => {
+                let a = self.selected_action().filter(|a| &a.reference == reference)?;
+                Effect::UpdateAction {
+                    reference: reference.clone(),
+                    change: ActionChange {
+                        text: (text != a.text).then_some(text),
+                        owner: (owner != a.owner).then_some(owner),
+                        due: (due.to_string() != a.due).then_some(due),
+                        meeting,
+                        ..Default::default()
+                    },
+                    inverse: ActionChange {
+                        text: Some(a.text.clone()),
+                        owner: Some(a.owner.clone()),
+                        due: crate::domain::dates::parse_iso(&a.due).ok(),
+                        note: undo_note,
+                        meeting,
+                        ..Default::default()
+                    },
+                }
+            }
+            (FormKind::Carry { reference }, Submission::Carry { due, note }) => {
+                let a = self.selected_action().filter(|a| &a.reference == reference)?;
+                Effect::UpdateAction {
+                    reference: reference.clone(),
+                    change: ActionChange {
+                        due: Some(due),
+                        note: Some(if note.is_empty() { "carried forward".into() } else { note }),
+                        status: a.status.is_closed().then_some(ActionStatus::Open),
+                        meeting,
+                        ..Default::default()
+                    },
+                    inverse: ActionChange {
+                        due: crate::domain::dates::parse_iso(&a.due).ok(),
+                        status: Some(a.status),
+                        note: undo_note,
+                        meeting,
+                        ..Default::default()
+                    },
+                }
+            }
+            (FormKind::Decision { service }, Submission::Decision { text }) => {
+                Effect::RecordDecision { service: service.clone(), text }
+            }
+            _ => return None,
+        })
+    }
+
+    fn on_search_key(&mut self, mut search: Box<Search>, key: KeyEvent) -> Option<Effect> {
+        match key.code {
+            KeyCode::Esc => return None,
+            KeyCode::Down => search.selected = (search.selected + 1).min(search.hits.len().saturating_sub(1)),
+            KeyCode::Up => search.selected = search.selected.saturating_sub(1),
+            KeyCode::Enter => {
+                if let Some(hit) = search.hits.get(search.selected) {
+                    let section = match hit.kind {
+                        crate::store::HitKind::Indicator => 0,
+                        crate::store::HitKind::Action => ACTIONS,
+                        crate::store::HitKind::Decision => DECISIONS,
+                    };
+                    if let Some(pos) =
+                        hit.service.as_ref().and_then(|s| self.meeting.agenda.iter().position(|a| a == s))
+                    {
+                        self.current = pos;
+                        self.screen = Screen::Service;
+                        self.section = section;
+                        self.selected = [0; 5];
+                        return Some(Effect::Reload);
+                    }
+                    self.status = Some("That result belongs to no service on this agenda".into());
+                }
+                return None;
+            }
+            _ => {
+                search.input.input(key);
+                let phrase = search.input.lines().join(" ");
+                self.overlay = Overlay::Search(search);
+                return Some(Effect::Search(phrase));
+            }
+        }
+        self.overlay = Overlay::Search(search);
+        None
+    }
+
+    /// Performs an effect against the store. A write's success message is
+    /// set only after the store has committed it.
+    pub fn perform(&mut self, store: &mut Store, effect: Effect) -> Result<()> {
+        match effect {
+            Effect::Reload => {}
+            Effect::Search(phrase) => {
+                let hits = store.find_in_meeting(self.meeting.id, &phrase, 20)?;
+                if let Overlay::Search(s) = &mut self.overlay {
+                    s.hits = hits;
+                    s.selected = 0;
+                }
+                return Ok(());
+            }
+            Effect::RecordAction(new) => match store.record_action(&new) {
+                Ok(a) => {
+                    self.overlay = Overlay::None;
+                    self.status = Some(format!("✓ Saved action {}: owner {}, due {}", a.reference, a.owner, a.due));
+                    self.undo.push(UndoEntry::Recorded(a.reference));
+                }
+                Err(e) => self.form_error(e),
+            },
+            Effect::UpdateAction { reference, change, inverse } => match store.update_action(&reference, &change) {
+                Ok(a) => {
+                    self.overlay = Overlay::None;
+                    self.status = Some(format!("✓ Saved {}: {} · due {}", a.reference, a.status, a.due));
+                    self.undo.push(UndoEntry::Updated { reference, inverse });
+                }
+                Err(e) => self.form_error(e),
+            },
+            Effect::RecordDecision { service, text } => {
+                match store.record_decision(self.meeting.id, Some(&service), &text) {
+                    Ok(d) => {
+                        self.overlay = Overlay::None;
+                        self.status = Some(format!("✓ Saved decision {}", d.id));
+                        self.undo.push(UndoEntry::Decided(d.id));
+                    }
+                    Err(e) => self.form_error(e),
+                }
+            }
+            Effect::Undo => {
+                let Some(entry) = self.undo.pop() else { return Ok(()) };
+                let reason = "undone from the meeting screen (u)".to_string();
+                let meeting = Some(self.meeting.id);
+                let result = match &entry {
+                    UndoEntry::Recorded(r) => store
+                        .update_action(
+                            r,
+                            &ActionChange {
+                                status: Some(ActionStatus::Dropped),
+                                note: Some(reason),
+                                meeting,
+                                ..Default::default()
+                            },
+                        )
+                        .map(|a| format!("↶ Undone: action {} dropped (kept in history)", a.reference)),
+                    UndoEntry::Updated { reference, inverse } => {
+                        store.update_action(reference, inverse).map(|a| format!("↶ Undone: {} restored", a.reference))
+                    }
+                    UndoEntry::Decided(id) => store
+                        .withdraw_decision(*id, &reason)
+                        .map(|d| format!("↶ Undone: decision {} withdrawn (kept in history)", d.id)),
+                };
+                match result {
+                    Ok(msg) => self.status = Some(msg),
+                    Err(e) => {
+                        self.undo.push(entry);
+                        self.status = Some(format!("Could not undo: {e}"));
+                    }
+                }
+            }
+        }
+        self.reload(store)
+    }
+
+    fn form_error(&mut self, e: crate::Error) {
+        match &mut self.overlay {
+            Overlay::Form(f) => f.error = Some(format!("Not saved: {e}")),
+            _ => self.status = Some(format!("Not saved: {e}")),
+        }
+    }
+
+    /// True when a timer is running, so the loop redraws each second.
+    pub fn ticking(&self) -> bool {
+        self.timers.iter().any(ItemTimer::running)
+    }
+
+    /// Quitting with a half-filled form asks first.
+    pub fn has_unsaved_text(&self) -> bool {
+        matches!(&self.overlay, Overlay::Form(f) if f.is_dirty())
+    }
+}

@@ -1,0 +1,308 @@
+//! Capture forms: new action, edit action, carry forward, decision. Each
+//! field is a single-line `ratatui-textarea`; Tab moves between fields (and
+//! first accepts an owner suggestion), Enter validates and submits, Esc
+//! cancels, asking once when typed text would be lost.
+
+use crate::domain::dates::parse_due;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui_textarea::TextArea;
+
+/// Longest text a field accepts; a pasted novel is cut here, not stored.
+pub const MAX_FIELD_CHARS: usize = 2_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormKind {
+    NewAction { service: String },
+    EditAction { reference: String },
+    Carry { reference: String },
+    Decision { service: String },
+}
+
+pub struct Field {
+    pub label: &'static str,
+    pub input: TextArea<'static>,
+    initial: String,
+}
+
+impl Field {
+    fn new(label: &'static str, value: &str, placeholder: &str) -> Field {
+        let mut input = TextArea::new(vec![value.to_string()]);
+        input.set_placeholder_text(placeholder);
+        input.move_cursor(ratatui_textarea::CursorMove::End);
+        Field { label, input, initial: value.to_string() }
+    }
+
+    pub fn value(&self) -> String {
+        self.input.lines().join(" ").trim().to_string()
+    }
+}
+
+/// What a submitted form asks for; the app turns it into a store write.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submission {
+    Action { text: String, owner: String, due: NaiveDate },
+    Carry { due: NaiveDate, note: String },
+    Decision { text: String },
+}
+
+pub enum Outcome {
+    Continue,
+    Cancel,
+    Submit(Submission),
+}
+
+pub struct Form {
+    pub kind: FormKind,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    pub error: Option<String>,
+    /// Esc was pressed once with unsaved text: the next Esc discards.
+    pub confirm_discard: bool,
+}
+
+impl Form {
+    pub fn new_action(service: &str) -> Form {
+        Form::with(
+            FormKind::NewAction { service: service.to_string() },
+            vec![
+                Field::new("Action", "", "what needs doing"),
+                Field::new("Owner", "", "who (a role or name)"),
+                Field::new("Due", "", "2024-03-31, +2w, end of march"),
+            ],
+        )
+    }
+
+    pub fn edit_action(reference: &str, text: &str, owner: &str, due: &str) -> Form {
+        Form::with(
+            FormKind::EditAction { reference: reference.to_string() },
+            vec![Field::new("Action", text, ""), Field::new("Owner", owner, ""), Field::new("Due", due, "")],
+        )
+    }
+
+    pub fn carry(reference: &str) -> Form {
+        Form::with(
+            FormKind::Carry { reference: reference.to_string() },
+            vec![
+                Field::new("New due", "", "+1m, end of next month, 2024-01-31"),
+                Field::new("Note", "", "update given at this meeting"),
+            ],
+        )
+    }
+
+    pub fn decision(service: &str) -> Form {
+        Form::with(
+            FormKind::Decision { service: service.to_string() },
+            vec![Field::new("Decision", "", "what was agreed")],
+        )
+    }
+
+    fn with(kind: FormKind, fields: Vec<Field>) -> Form {
+        let mut form = Form { kind, fields, focus: 0, error: None, confirm_discard: false };
+        form.show_cursor();
+        form
+    }
+
+    /// Only the focused field shows a cursor.
+    fn show_cursor(&mut self) {
+        use ratatui::style::{Modifier, Style};
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            f.input.set_cursor_line_style(Style::new());
+            f.input.set_cursor_style(if i == self.focus {
+                Style::new().add_modifier(Modifier::REVERSED)
+            } else {
+                Style::new()
+            });
+        }
+    }
+
+    pub fn title(&self) -> String {
+        match &self.kind {
+            FormKind::NewAction { .. } => "New action".into(),
+            FormKind::EditAction { reference } => format!("Edit action {reference}"),
+            FormKind::Carry { reference } => format!("Carry forward {reference}"),
+            FormKind::Decision { .. } => "Record a decision".into(),
+        }
+    }
+
+    /// Text typed that would be lost on cancel.
+    pub fn is_dirty(&self) -> bool {
+        self.fields.iter().any(|f| f.value() != f.initial.trim())
+    }
+
+    fn field(&self, label: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.label == label)
+    }
+
+    fn due_field(&self) -> Option<&Field> {
+        self.field("Due").or_else(|| self.field("New due"))
+    }
+
+    /// The due date as it will be saved, for showing before save.
+    pub fn due_preview(&self, today: NaiveDate) -> Option<Result<NaiveDate, String>> {
+        let f = self.due_field()?;
+        let v = f.value();
+        (!v.is_empty()).then(|| parse_due(&v, today))
+    }
+
+    /// The first known owner that starts with (or contains) what is typed.
+    pub fn owner_suggestion<'o>(&self, owners: &'o [String]) -> Option<&'o str> {
+        let typed = self.field("Owner")?.value().to_lowercase();
+        if typed.len() < 2 {
+            return None;
+        }
+        let starts = owners.iter().find(|o| o.to_lowercase().starts_with(&typed));
+        let found = starts.or_else(|| owners.iter().find(|o| o.to_lowercase().contains(&typed)))?;
+        (found.to_lowercase() != typed).then_some(found.as_str())
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, owners: &[String], today: NaiveDate) -> Outcome {
+        let outcome = self.handle_key_inner(key, owners, today);
+        self.show_cursor();
+        outcome
+    }
+
+    fn handle_key_inner(&mut self, key: KeyEvent, owners: &[String], today: NaiveDate) -> Outcome {
+        if key.code == KeyCode::Esc {
+            if self.is_dirty() && !self.confirm_discard {
+                self.confirm_discard = true;
+                self.error = Some("Unsaved text: press Esc again to discard it, or keep typing".into());
+                return Outcome::Continue;
+            }
+            return Outcome::Cancel;
+        }
+        self.confirm_discard = false;
+        match key.code {
+            KeyCode::Enter => return self.submit(today),
+            KeyCode::Tab => {
+                if self.fields[self.focus].label == "Owner"
+                    && let Some(s) = self.owner_suggestion(owners).map(str::to_string)
+                {
+                    self.fields[self.focus] =
+                        Field { initial: self.fields[self.focus].initial.clone(), ..Field::new("Owner", &s, "") };
+                    return Outcome::Continue;
+                }
+                self.focus = (self.focus + 1) % self.fields.len();
+            }
+            KeyCode::BackTab => self.focus = (self.focus + self.fields.len() - 1) % self.fields.len(),
+            KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m') => {
+                return self.submit(today);
+            }
+            KeyCode::Char(_) if self.fields[self.focus].value().chars().count() >= MAX_FIELD_CHARS => {
+                self.error =
+                    Some(format!("{} is limited to {MAX_FIELD_CHARS} characters", self.fields[self.focus].label));
+            }
+            _ => {
+                self.fields[self.focus].input.input(key);
+                self.error = None;
+            }
+        }
+        Outcome::Continue
+    }
+
+    /// Inserts pasted text into the focused field, bounded and on one line.
+    pub fn paste(&mut self, text: &str) {
+        let field = &mut self.fields[self.focus];
+        let room = MAX_FIELD_CHARS.saturating_sub(field.value().chars().count());
+        let clean: String = crate::domain::sanitize::clean(text).chars().take(room).collect();
+        field.input.insert_str(clean);
+    }
+
+    fn submit(&mut self, today: NaiveDate) -> Outcome {
+        match self.validate(today) {
+            Ok(s) => Outcome::Submit(s),
+            Err((field, msg)) => {
+                self.focus = field;
+                self.error = Some(msg);
+                Outcome::Continue
+            }
+        }
+    }
+
+    fn validate(&self, today: NaiveDate) -> Result<Submission, (usize, String)> {
+        let value = |i: usize| self.fields[i].value();
+        let required = |i: usize, what: &str| {
+            let v = value(i);
+            if v.is_empty() { Err((i, format!("{what} is needed"))) } else { Ok(v) }
+        };
+        let due = |i: usize| parse_due(&value(i), today).map_err(|e| (i, e));
+        match self.kind {
+            FormKind::NewAction { .. } | FormKind::EditAction { .. } => Ok(Submission::Action {
+                text: required(0, "The action's text")?,
+                owner: required(1, "An owner")?,
+                due: due(2)?,
+            }),
+            FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
+            FormKind::Decision { .. } => Ok(Submission::Decision { text: required(0, "The decision's text")? }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2023, 11, 14).unwrap()
+    }
+
+    fn type_text(form: &mut Form, text: &str) {
+        for c in text.chars() {
+            form.handle_key(KeyEvent::from(KeyCode::Char(c)), &[], today());
+        }
+    }
+
+    fn press(form: &mut Form, code: KeyCode, owners: &[String]) -> Outcome {
+        form.handle_key(KeyEvent::from(code), owners, today())
+    }
+
+    #[test]
+    fn action_form_fills_validates_and_submits() {
+        let owners = vec!["Head of Service, Early Help".to_string()];
+        let mut f = Form::new_action("early-help");
+        assert!(matches!(press(&mut f, KeyCode::Enter, &owners), Outcome::Continue));
+        assert_eq!(f.error.as_deref(), Some("The action's text is needed"));
+        type_text(&mut f, "Audit the front door");
+        press(&mut f, KeyCode::Tab, &owners);
+        type_text(&mut f, "head of service, ea");
+        assert_eq!(f.owner_suggestion(&owners), Some("Head of Service, Early Help"));
+        press(&mut f, KeyCode::Tab, &owners); // accepts the suggestion
+        press(&mut f, KeyCode::Tab, &owners); // moves to Due
+        type_text(&mut f, "soon");
+        assert!(matches!(f.due_preview(today()), Some(Err(_))));
+        assert!(matches!(press(&mut f, KeyCode::Enter, &owners), Outcome::Continue));
+        assert!(f.error.as_deref().unwrap().contains("not a date I understand"));
+        for _ in 0..4 {
+            press(&mut f, KeyCode::Backspace, &owners);
+        }
+        type_text(&mut f, "+2w");
+        assert_eq!(f.due_preview(today()), Some(Ok(NaiveDate::from_ymd_opt(2023, 11, 28).unwrap())));
+        match press(&mut f, KeyCode::Enter, &owners) {
+            Outcome::Submit(Submission::Action { text, owner, due }) => {
+                assert_eq!(text, "Audit the front door");
+                assert_eq!(owner, "Head of Service, Early Help");
+                assert_eq!(due.to_string(), "2023-11-28");
+            }
+            _ => panic!("expected a submission"),
+        }
+    }
+
+    #[test]
+    fn esc_asks_before_discarding_typed_text() {
+        let mut f = Form::decision("x");
+        assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Cancel), "nothing typed: cancel at once");
+        let mut f = Form::decision("x");
+        type_text(&mut f, "Agree");
+        assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Continue));
+        assert!(f.confirm_discard);
+        assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Cancel));
+    }
+
+    #[test]
+    fn paste_is_bounded_and_sanitised() {
+        let mut f = Form::decision("x");
+        f.paste(&"x\u{1b}[2J".repeat(10_000));
+        assert_eq!(f.fields[0].value().chars().count(), MAX_FIELD_CHARS);
+        assert!(!f.fields[0].value().contains('\u{1b}'));
+    }
+}

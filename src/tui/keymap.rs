@@ -1,0 +1,169 @@
+//! The key table, as data. The event loop, the footer hints and the `?`
+//! help are all built from `BINDINGS`, so they can never disagree.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NextService,
+    PrevService,
+    NextSection,
+    PrevSection,
+    Section(usize),
+    Down,
+    Up,
+    Open,
+    NewAction,
+    NewDecision,
+    MarkDone,
+    CarryForward,
+    CycleStatus,
+    Edit,
+    EarlierDecisions,
+    Undo,
+    Timer,
+    Search,
+    Overview,
+    Help,
+    Quit,
+}
+
+impl Action {
+    /// Actions that change the record; refused on a read-only screen.
+    pub fn edits(self) -> bool {
+        matches!(
+            self,
+            Action::NewAction
+                | Action::NewDecision
+                | Action::MarkDone
+                | Action::CarryForward
+                | Action::CycleStatus
+                | Action::Edit
+                | Action::Undo
+        )
+    }
+}
+
+pub struct Binding {
+    pub keys: &'static [KeyCode],
+    /// How the keys are written in hints and help.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    /// The footer's short word for it; `None` leaves it to `?` help.
+    pub hint: Option<&'static str>,
+}
+
+const fn b(
+    keys: &'static [KeyCode],
+    label: &'static str,
+    action: Action,
+    help: &'static str,
+    hint: Option<&'static str>,
+) -> Binding {
+    Binding { keys, label, action, help, hint }
+}
+
+use KeyCode::{BackTab, Char, Down, Enter, PageDown, PageUp, Tab, Up};
+
+pub const BINDINGS: &[Binding] = &[
+    b(&[Char(']'), PageDown], "] PgDn", Action::NextService, "next agenda item (service)", Some("next")),
+    b(&[Char('['), PageUp], "[ PgUp", Action::PrevService, "previous agenda item", Some("prev")),
+    b(&[Tab], "Tab", Action::NextSection, "next section", Some("section")),
+    b(&[BackTab], "Shift-Tab", Action::PrevSection, "previous section", None),
+    b(&[Char('1')], "1", Action::Section(0), "Data: indicators against baseline and target", None),
+    b(&[Char('2')], "2", Action::Section(1), "Audits: ratings and findings", None),
+    b(&[Char('3')], "3", Action::Section(2), "Feedback: themes by source", None),
+    b(&[Char('4')], "4", Action::Section(3), "Actions: this service's open and carried-forward actions", None),
+    b(&[Char('5')], "5", Action::Section(4), "Decisions recorded in this meeting", None),
+    b(&[Down, Char('j')], "↓ j", Action::Down, "move down a list", None),
+    b(&[Up, Char('k')], "↑ k", Action::Up, "move up a list", None),
+    b(&[Enter], "Enter", Action::Open, "open the selected service (agenda) or search result", None),
+    b(&[Char('a')], "a", Action::NewAction, "new action: text, owner, due date", Some("action")),
+    b(&[Char('d')], "d", Action::NewDecision, "record a decision", Some("decision")),
+    b(&[Char('x')], "x", Action::MarkDone, "mark the selected action done", None),
+    b(&[Char('c')], "c", Action::CarryForward, "carry the selected action forward: new due date and note", None),
+    b(&[Char('s')], "s", Action::CycleStatus, "cycle the selected action's status", None),
+    b(&[Char('e')], "e", Action::Edit, "edit the selected action", None),
+    b(&[Char('p')], "p", Action::EarlierDecisions, "show or hide earlier decisions for this service", None),
+    b(&[Char('u')], "u", Action::Undo, "undo the last change made from this screen", Some("undo")),
+    b(&[Char('t')], "t", Action::Timer, "start / pause this item's timer", Some("timer")),
+    b(&[Char('/')], "/", Action::Search, "search indicators, actions and decisions", Some("search")),
+    b(&[Char('g')], "g", Action::Overview, "agenda overview", Some("agenda")),
+    b(&[Char('?')], "?", Action::Help, "help: every key", Some("help")),
+    b(&[Char('q')], "q", Action::Quit, "quit", Some("quit")),
+];
+
+/// The action a key press means on the main screen, if any.
+pub fn action_for(key: &KeyEvent) -> Option<Action> {
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return (key.code == Char('c')).then_some(Action::Quit);
+    }
+    BINDINGS.iter().find(|b| b.keys.contains(&key.code)).map(|b| b.action)
+}
+
+/// The footer: `] next · a action · …`, built from the table.
+pub fn hint_line() -> String {
+    BINDINGS
+        .iter()
+        .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label.split(' ').next().unwrap_or(b.label))))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spec_key_is_bound() {
+        let press = |c| action_for(&KeyEvent::from(c));
+        assert_eq!(press(Char(']')), Some(Action::NextService));
+        assert_eq!(press(PageDown), Some(Action::NextService));
+        assert_eq!(press(Char('[')), Some(Action::PrevService));
+        assert_eq!(press(PageUp), Some(Action::PrevService));
+        assert_eq!(press(Tab), Some(Action::NextSection));
+        assert_eq!(press(BackTab), Some(Action::PrevSection));
+        for (i, c) in ['1', '2', '3', '4', '5'].into_iter().enumerate() {
+            assert_eq!(press(Char(c)), Some(Action::Section(i)));
+        }
+        for (c, a) in [
+            ('j', Action::Down),
+            ('k', Action::Up),
+            ('a', Action::NewAction),
+            ('d', Action::NewDecision),
+            ('x', Action::MarkDone),
+            ('c', Action::CarryForward),
+            ('s', Action::CycleStatus),
+            ('u', Action::Undo),
+            ('t', Action::Timer),
+            ('/', Action::Search),
+            ('g', Action::Overview),
+            ('?', Action::Help),
+            ('q', Action::Quit),
+        ] {
+            assert_eq!(press(Char(c)), Some(a), "{c}");
+        }
+        assert_eq!(action_for(&KeyEvent::new(Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(press(Char('z')), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice() {
+        let mut seen = std::collections::HashSet::new();
+        for b in BINDINGS {
+            for k in b.keys {
+                assert!(seen.insert(format!("{k:?}")), "{k:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn hints_come_from_the_table() {
+        let hints = hint_line();
+        for b in BINDINGS.iter().filter(|b| b.hint.is_some()) {
+            assert!(hints.contains(b.label.split(' ').next().unwrap()), "{}", b.label);
+            assert!(hints.contains(b.hint.unwrap()));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! The meeting screen: a synchronous loop that draws, waits for a key or a
+//! tick, updates state and performs the resulting store writes. The
+//! terminal is always restored, on error and on panic (ratatui's hook).
+
+pub mod app;
+pub mod forms;
+pub mod keymap;
+pub mod render;
+pub mod theme;
+
+use crate::error::{Error, Result};
+use crate::store::Store;
+use app::{App, Mode};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::execute;
+use std::time::Duration;
+
+/// How often an idle screen wakes to check for changes by other instances.
+const TICK: Duration = Duration::from_millis(500);
+
+pub fn run(store: &mut Store, meeting: i64, mode: Mode, colour: bool) -> Result<()> {
+    let mut app = App::new(store, meeting, mode, colour, crate::domain::dates::today())?;
+    let mut terminal = ratatui::try_init().map_err(|e| Error::io("starting the terminal", e))?;
+    // Bracketed paste delivers a clipboard as one event, so it cannot be
+    // mistaken for keys (an Enter inside it must not save a form).
+    let _ = execute!(std::io::stdout(), EnableBracketedPaste);
+    let result = event_loop(&mut terminal, store, &mut app);
+    let _ = execute!(std::io::stdout(), DisableBracketedPaste);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, store: &mut Store, app: &mut App) -> Result<()> {
+    let mut version = store.data_version()?;
+    let mut dirty = true;
+    while !app.quit {
+        if dirty {
+            terminal.draw(|f| render::render(app, f)).map_err(|e| Error::io("drawing", e))?;
+            dirty = false;
+        }
+        if event::poll(TICK).map_err(|e| Error::io("reading the keyboard", e))? {
+            match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
+                Event::Key(key) => {
+                    if let Some(effect) = app.on_key(key) {
+                        app.perform(store, effect)?;
+                    }
+                }
+                Event::Paste(text) => app.on_paste(&text),
+                _ => {}
+            }
+            dirty = true;
+        } else {
+            // Another instance (or the CLI) committed: reload what we show.
+            let now = store.data_version()?;
+            if now != version {
+                app.reload(store)?;
+                dirty = true;
+            }
+            dirty |= app.ticking();
+        }
+        version = store.data_version()?;
+    }
+    Ok(())
+}
