@@ -1,0 +1,235 @@
+//! Meeting screen state: keys in, state and store writes out.
+
+mod common;
+
+use common::tui::{Screen, screen, today};
+use qprm::domain::{ActionStatus, StatusFilter};
+use qprm::store::{ActionFilter, Store};
+use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Screen as View};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn service(s: &Screen) -> &str {
+    s.app.current_service().unwrap()
+}
+
+fn actions_raised(s: &Screen) -> Vec<String> {
+    let f = ActionFilter {
+        owner: None,
+        service: None,
+        status: StatusFilter::All,
+        due_before: None,
+        today: today(),
+        limit: None,
+    };
+    s.store.actions(&f).unwrap().into_iter().filter(|a| a.meeting.is_some()).map(|a| a.reference).collect()
+}
+
+#[test]
+fn stepping_through_the_agenda_and_sections() {
+    let mut s = screen(Mode::default(), true);
+    assert_eq!(s.app.screen, View::Overview, "a meeting opens on the agenda overview");
+    s.key(KeyCode::Char(']'));
+    assert_eq!((s.app.screen, service(&s)), (View::Service, "corporate-parenting"), "first ] starts at item 1");
+    s.key(KeyCode::Char(']')).key(KeyCode::PageDown);
+    assert_eq!(service(&s), "quality-assurance");
+    assert_eq!(s.app.view.as_ref().unwrap().service.id, "quality-assurance", "the view is loaded for the new item");
+    s.key(KeyCode::Char('[')).key(KeyCode::PageUp);
+    assert_eq!(service(&s), "corporate-parenting");
+    s.key(KeyCode::PageUp);
+    assert_eq!(service(&s), "corporate-parenting", "stops at the first item");
+    for _ in 0..10 {
+        s.key(KeyCode::Char(']'));
+    }
+    assert_eq!(s.app.current, 6, "stops at the last item");
+
+    assert_eq!(s.app.section, 0);
+    s.key(KeyCode::Tab).key(KeyCode::Tab);
+    assert_eq!(s.app.section, 2);
+    s.key(KeyCode::BackTab).key(KeyCode::BackTab).key(KeyCode::BackTab);
+    assert_eq!(s.app.section, 4, "Shift-Tab wraps");
+    s.key(KeyCode::Char('4'));
+    assert_eq!(s.app.section, ACTIONS);
+    s.key(KeyCode::Char('g'));
+    assert_eq!(s.app.screen, View::Overview);
+    s.key(KeyCode::Down).key(KeyCode::Char('j')).key(KeyCode::Enter);
+    assert_eq!((s.app.screen, s.app.current), (View::Service, 2), "Enter on the overview opens the selected item");
+}
+
+#[test]
+fn data_section_lists_reds_first() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char(']'));
+    let view = s.app.view.as_ref().unwrap();
+    let rags: Vec<_> = s.app.kpi_order.iter().map(|&i| view.kpis[i].rag).collect();
+    let rank = |r: &qprm::domain::Rag| ["red", "amber", "green", "none"].iter().position(|x| *x == r.as_str()).unwrap();
+    assert!(rags.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])), "{rags:?}");
+    assert_eq!(rags[0], qprm::domain::Rag::Red);
+}
+
+#[test]
+fn recording_an_action_through_the_form() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]]]").key(KeyCode::Char('a'));
+    assert!(matches!(s.app.overlay, Overlay::Form(_)));
+    s.type_text("Review the MASH threshold document").key(KeyCode::Tab);
+    s.type_text("Head of Service, Front Door and MASH").key(KeyCode::Tab).type_text("end of december");
+
+    // Enter: the app asks the loop to write; the form stays until it is saved.
+    let effect = s.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).expect("a write");
+    let Effect::RecordAction(new) = &effect else { panic!("{effect:?}") };
+    assert_eq!(new.service.as_deref(), Some("quality-assurance"), "the third agenda item");
+    assert_eq!(new.due.unwrap().to_string(), "2023-12-31");
+    assert!(matches!(s.app.overlay, Overlay::Form(_)), "nothing shown as saved before the commit");
+    assert!(actions_raised(&s).is_empty());
+
+    s.app.perform(&mut s.store, effect).unwrap();
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert_eq!(
+        s.app.status.as_deref(),
+        Some("✓ Saved action A1: owner Head of Service, Front Door and MASH, due 2023-12-31")
+    );
+    assert_eq!(s.store.action("A1", today()).unwrap().service.as_deref(), Some("quality-assurance"));
+    assert_eq!(actions_raised(&s), vec!["A1"]);
+    let a = s.store.action("A1", today()).unwrap();
+    assert_eq!(a.meeting, Some(s.app.meeting.id));
+    assert!(s.app.view.as_ref().unwrap().actions.iter().any(|v| v.action.reference == "A1" && !v.carried_forward));
+}
+
+#[test]
+fn invalid_form_input_is_explained_and_nothing_saved() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]a").type_text("Text only").key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("form should stay open") };
+    assert_eq!(form.error.as_deref(), Some("An owner is needed"));
+    assert_eq!(form.focus, 1, "focus moves to the field at fault");
+    s.type_text("Someone").key(KeyCode::Tab).type_text("someday").key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("form should stay open") };
+    assert!(form.error.as_deref().unwrap().contains("not a date I understand"));
+    s.key(KeyCode::Esc);
+    assert!(matches!(s.app.overlay, Overlay::Form(_)), "first Esc asks, because text would be lost");
+    assert!(s.app.has_unsaved_text());
+    s.key(KeyCode::Esc);
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert!(actions_raised(&s).is_empty());
+}
+
+#[test]
+fn done_status_carry_and_undo_keep_history() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]4");
+    while s.app.selected_action().unwrap().status != ActionStatus::Open {
+        s.key(KeyCode::Down);
+    }
+    let first = s.app.selected_action().unwrap().clone();
+    s.key(KeyCode::Char('x'));
+    assert_eq!(s.store.action(&first.reference, today()).unwrap().status, ActionStatus::Done);
+    assert!(s.app.status.as_deref().unwrap().starts_with("✓ Saved"));
+    assert!(
+        s.app.view.as_ref().unwrap().actions.iter().any(|v| v.action.reference == first.reference),
+        "stays in view"
+    );
+    s.key(KeyCode::Char('u'));
+    assert_eq!(s.store.action(&first.reference, today()).unwrap().status, ActionStatus::Open);
+
+    s.key(KeyCode::Char('s'));
+    assert_eq!(s.store.action(&first.reference, today()).unwrap().status, ActionStatus::InProgress);
+
+    s.key(KeyCode::Char('c'))
+        .type_text("+1m")
+        .key(KeyCode::Tab)
+        .type_text("awaiting partner sign-off")
+        .key(KeyCode::Enter);
+    let carried = s.store.action_with_history(&first.reference, today()).unwrap();
+    assert_eq!(carried.due, "2023-12-14");
+    let h = carried.history.unwrap();
+    let fields: Vec<&str> = h.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["created", "status", "status", "status", "due"]);
+    assert_eq!(h[4].note.as_deref(), Some("awaiting partner sign-off"));
+    assert!(h[1..].iter().all(|e| e.meeting == Some(s.app.meeting.id) && e.actor == "chair"));
+    assert_eq!(h[2].note.as_deref(), Some("undo"), "undo is itself recorded");
+
+    s.key(KeyCode::Char('u'));
+    assert_eq!(s.store.action(&first.reference, today()).unwrap().due, first.due);
+}
+
+#[test]
+fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]a")
+        .type_text("Temp")
+        .key(KeyCode::Tab)
+        .type_text("Owner")
+        .key(KeyCode::Tab)
+        .type_text("+1w")
+        .key(KeyCode::Enter);
+    s.key(KeyCode::Char('d')).type_text("Agree the plan").key(KeyCode::Enter);
+    assert_eq!(s.app.view.as_ref().unwrap().decisions.len(), 1);
+    s.key(KeyCode::Char('u'));
+    assert_eq!(s.app.view.as_ref().unwrap().decisions[0].status, "withdrawn");
+    s.key(KeyCode::Char('u'));
+    let a = s.store.action_with_history("A1", today()).unwrap();
+    assert_eq!(a.status, ActionStatus::Dropped, "undo never deletes");
+    assert!(a.history.unwrap().last().unwrap().note.as_deref().unwrap().contains("undone"));
+    s.key(KeyCode::Char('u'));
+    assert_eq!(s.app.status.as_deref(), Some("Nothing to undo from this screen"));
+}
+
+#[test]
+fn read_only_refuses_every_edit_and_says_why() {
+    let mut s = screen(Mode { present: false, read_only: true }, true);
+    s.keys("]4");
+    for k in ['a', 'd', 'x', 'c', 's', 'e', 'u'] {
+        s.key(KeyCode::Char(k));
+        assert!(matches!(s.app.overlay, Overlay::None), "{k}");
+        assert!(s.app.status.as_deref().unwrap().contains("Read-only"), "{k}");
+    }
+    assert!(actions_raised(&s).is_empty());
+    s.key(KeyCode::Char(']'));
+    assert_eq!(service(&s), "disabled-children", "navigation still works");
+}
+
+#[test]
+fn quit_asks_first() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char('q'));
+    assert!(matches!(s.app.overlay, Overlay::ConfirmQuit) && !s.app.quit);
+    s.key(KeyCode::Char('n'));
+    assert!(!s.app.quit);
+    s.key(KeyCode::Char('q')).key(KeyCode::Char('y'));
+    assert!(s.app.quit);
+}
+
+#[test]
+fn timer_starts_and_pauses_per_item() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char(']')).key(KeyCode::Char('t'));
+    assert!(s.app.timers[0].running() && s.app.ticking());
+    s.key(KeyCode::Char(']'));
+    assert!(!s.app.timers[1].running(), "each item has its own timer");
+    s.key(KeyCode::Char('[')).key(KeyCode::Char('t'));
+    assert!(!s.app.ticking());
+}
+
+#[test]
+fn search_finds_and_jumps() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char('/')).type_text("care leavers in touch");
+    let Overlay::Search(search) = &s.app.overlay else { panic!("search open") };
+    assert!(!search.hits.is_empty(), "indicator CL-IN-TOUCH should match");
+    s.key(KeyCode::Enter);
+    assert_eq!(service(&s), "care-experienced");
+    assert_eq!(s.app.section, 0);
+}
+
+#[test]
+fn another_instance_s_write_appears_on_reload() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]5");
+    let version = s.store.data_version().unwrap();
+    let mut minutes = Store::open(&s.path, "minutes").unwrap();
+    minutes.record_decision(s.app.meeting.id, Some("corporate-parenting"), "Recorded by the minute-taker").unwrap();
+    assert_ne!(s.store.data_version().unwrap(), version, "the loop's change check sees it");
+    s.app.reload(&s.store).unwrap();
+    assert_eq!(s.app.view.as_ref().unwrap().decisions[0].text, "Recorded by the minute-taker");
+    assert_eq!(s.app.section, 4, "the viewer keeps their place");
+}
