@@ -83,7 +83,7 @@ fn red_items_are_red_when_colour_is_on() {
 fn forms_help_and_search_render() {
     let mut s = screen(Mode::default(), true);
     s.key(KeyCode::Char(']')).key(KeyCode::Char('a')).type_text("Book assessments").key(KeyCode::Tab);
-    s.type_text("head of service, co").key(KeyCode::Tab).key(KeyCode::Tab).type_text("+2w");
+    s.type_text("head of service, co").key(KeyCode::Right).key(KeyCode::Tab).type_text("+2w");
     snapshot("action_form_80x24", &draw(&s, 80, 24));
     let t = text(&draw(&s, 80, 24));
     assert!(t.contains("Due → Tue 28 Nov 2023"), "the due date is shown resolved before save");

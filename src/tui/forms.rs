@@ -1,11 +1,11 @@
 //! Capture forms: new action, edit action, carry forward, decision. Each
-//! field is a single-line `ratatui-textarea`; Tab moves between fields (and
-//! first accepts an owner suggestion), Enter validates and submits, Esc
-//! cancels, asking once when typed text would be lost.
+//! field is a single-line `ratatui-textarea`; Tab moves between fields, →
+//! at the end of the owner field accepts the suggested known owner, Enter
+//! validates and submits, Esc cancels, asking once when text would be lost.
 
 use crate::domain::dates::parse_due;
 use chrono::NaiveDate;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
 
 /// Longest text a field accepts; a pasted novel is cut here, not stored.
@@ -174,20 +174,21 @@ impl Form {
         self.confirm_discard = false;
         match key.code {
             KeyCode::Enter => return self.submit(today),
-            KeyCode::Tab => {
-                if self.fields[self.focus].label == "Owner"
-                    && let Some(s) = self.owner_suggestion(owners).map(str::to_string)
-                {
-                    self.fields[self.focus] =
-                        Field { initial: self.fields[self.focus].initial.clone(), ..Field::new("Owner", &s, "") };
-                    return Outcome::Continue;
+            KeyCode::Tab => self.focus = (self.focus + 1) % self.fields.len(),
+            // → at the end of the owner field accepts the suggestion; Tab never
+            // does, so a new owner whose name starts like a known one is kept.
+            KeyCode::Right if self.fields[self.focus].label == "Owner" && self.at_end_of_field() => {
+                match self.owner_suggestion(owners).map(str::to_string) {
+                    Some(s) => {
+                        let initial = self.fields[self.focus].initial.clone();
+                        self.fields[self.focus] = Field { initial, ..Field::new("Owner", &s, "") };
+                    }
+                    None => {
+                        self.fields[self.focus].input.input(key);
+                    }
                 }
-                self.focus = (self.focus + 1) % self.fields.len();
             }
             KeyCode::BackTab => self.focus = (self.focus + self.fields.len() - 1) % self.fields.len(),
-            KeyCode::Char(_) if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('m') => {
-                return self.submit(today);
-            }
             KeyCode::Char(_) if self.fields[self.focus].value().chars().count() >= MAX_FIELD_CHARS => {
                 self.error =
                     Some(format!("{} is limited to {MAX_FIELD_CHARS} characters", self.fields[self.focus].label));
@@ -198,6 +199,12 @@ impl Form {
             }
         }
         Outcome::Continue
+    }
+
+    fn at_end_of_field(&self) -> bool {
+        let input = &self.fields[self.focus].input;
+        let ratatui_textarea::DataCursor(row, col) = input.cursor();
+        input.lines().get(row).is_none_or(|l| col >= l.chars().count())
     }
 
     /// Inserts pasted text into the focused field, bounded and on one line.
@@ -266,7 +273,8 @@ mod tests {
         press(&mut f, KeyCode::Tab, &owners);
         type_text(&mut f, "head of service, ea");
         assert_eq!(f.owner_suggestion(&owners), Some("Head of Service, Early Help"));
-        press(&mut f, KeyCode::Tab, &owners); // accepts the suggestion
+        press(&mut f, KeyCode::Right, &owners); // accepts the suggestion
+        assert_eq!(f.fields[1].value(), "Head of Service, Early Help");
         press(&mut f, KeyCode::Tab, &owners); // moves to Due
         type_text(&mut f, "soon");
         assert!(matches!(f.due_preview(today()), Some(Err(_))));
@@ -285,6 +293,17 @@ mod tests {
             }
             _ => panic!("expected a submission"),
         }
+    }
+
+    #[test]
+    fn tab_never_replaces_a_typed_owner() {
+        let owners = vec!["Principal Social Worker and Social Work Academy".to_string()];
+        let mut f = Form::new_action("x");
+        press(&mut f, KeyCode::Tab, &owners);
+        type_text(&mut f, "Principal Social Worker");
+        assert!(f.owner_suggestion(&owners).is_some());
+        press(&mut f, KeyCode::Tab, &owners);
+        assert_eq!((f.focus, f.fields[1].value().as_str()), (2, "Principal Social Worker"));
     }
 
     #[test]

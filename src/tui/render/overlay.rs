@@ -82,7 +82,7 @@ fn help(frame: &mut Frame, area: Rect, theme: Theme) {
     }
     frame.render_widget(
         Paragraph::new(Line::styled(
-            "In forms: Tab next field (accepts an owner suggestion) · Enter save · Esc cancel",
+            "In forms: Tab next field · → accepts the suggested owner · Enter save · Esc cancel",
             theme.dim(),
         )),
         foot,
@@ -111,7 +111,7 @@ fn render_form(app: &App, form: &Form, frame: &mut Frame, area: Rect, theme: The
         if field.label == "Owner"
             && let Some(s) = form.owner_suggestion(&app.owners)
         {
-            title = format!("{title} · Tab: {}", clean(s));
+            title = format!("{title} · → {}", clean(s));
         }
         let style = if i == form.focus { theme.header() } else { theme.dim() };
         let block = Block::new().borders(Borders::ALL).title(Span::styled(format!(" {title} "), style));
