@@ -30,14 +30,7 @@ fn loaded() -> (Fresh, Store, i64) {
 }
 
 fn filter() -> ActionFilter {
-    ActionFilter {
-        owner: None,
-        service: None,
-        status: StatusFilter::All,
-        due_before: None,
-        today: today(),
-        limit: None,
-    }
+    ActionFilter::all(today())
 }
 
 fn pack(json: serde_json::Value, known: &Known) -> qprm::pack::ValidPack {

@@ -3,7 +3,7 @@
 mod common;
 
 use common::tui::{Screen, screen, today};
-use qprm::domain::{ActionStatus, StatusFilter};
+use qprm::domain::ActionStatus;
 use qprm::store::{ActionFilter, Store};
 use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -13,15 +13,13 @@ fn service(s: &Screen) -> &str {
 }
 
 fn actions_raised(s: &Screen) -> Vec<String> {
-    let f = ActionFilter {
-        owner: None,
-        service: None,
-        status: StatusFilter::All,
-        due_before: None,
-        today: today(),
-        limit: None,
-    };
-    s.store.actions(&f).unwrap().into_iter().filter(|a| a.meeting.is_some()).map(|a| a.reference).collect()
+    s.store
+        .actions(&ActionFilter::all(today()))
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.meeting.is_some())
+        .map(|a| a.reference)
+        .collect()
 }
 
 #[test]

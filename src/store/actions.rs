@@ -74,6 +74,13 @@ pub struct ActionFilter {
     pub limit: Option<u32>,
 }
 
+impl ActionFilter {
+    /// Every action, any status, in due order: the base other filters refine.
+    pub fn all(today: NaiveDate) -> ActionFilter {
+        ActionFilter { owner: None, service: None, status: StatusFilter::All, due_before: None, today, limit: None }
+    }
+}
+
 const SELECT: &str =
     "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
     a.created_at, a.updated_at, a.id FROM actions a JOIN owners o ON o.id = a.owner_id";

@@ -20,7 +20,14 @@ const TICK: Duration = Duration::from_millis(500);
 
 pub fn run(store: &mut Store, meeting: i64, mode: Mode, colour: bool) -> Result<()> {
     let mut app = App::new(store, meeting, mode, colour, crate::domain::dates::today())?;
-    let mut terminal = ratatui::try_init().map_err(|e| Error::io("starting the terminal", e))?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Raw mode may already be on: never leave the user's terminal broken.
+            ratatui::restore();
+            return Err(Error::io("starting the terminal", e));
+        }
+    };
     // Bracketed paste delivers a clipboard as one event, so it cannot be
     // mistaken for keys (an Enter inside it must not save a form).
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);

@@ -75,7 +75,8 @@ fn data(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme)
                 (e, n) => format!("E {} · SN {}", value(k, e), value(k, n)),
             }));
         }
-        Row::new(cells)
+        // The projector view breathes: a blank line between rows when there is room.
+        Row::new(cells).bottom_margin(u16::from(app.mode.present && area.height >= 30))
     });
     let mut widths = vec![
         Constraint::Length(8),
