@@ -8,6 +8,7 @@ pub mod error;
 pub mod pack;
 pub mod samples;
 pub mod store;
+pub mod text;
 pub mod tui;
 
 pub use error::{Error, Result};

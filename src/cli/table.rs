@@ -3,7 +3,6 @@
 //! long cells are cut with an ellipsis so one field never breaks a row.
 
 use crate::domain::sanitize::clean;
-use ratatui::text::Line;
 use std::io::Write;
 
 pub struct Table {
@@ -37,25 +36,7 @@ impl Cell {
     }
 }
 
-fn width(s: &str) -> usize {
-    Line::from(s).width()
-}
-
-/// Cuts `s` to at most `max` display columns, ending with `…` when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    for c in s.chars() {
-        if width(&out) + width(c.encode_utf8(&mut [0; 4])) + 1 > max {
-            break;
-        }
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
+use crate::text::{truncate, width};
 
 impl Table {
     pub fn new(columns: &[(&'static str, usize)]) -> Table {
@@ -123,13 +104,6 @@ fn pad(s: &str, w: usize, last: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn truncates_by_display_width() {
-        assert_eq!(truncate("short", 10), "short");
-        assert_eq!(truncate("abcdefghij", 5), "abcd…");
-        assert_eq!(truncate("Siân Zoë “q”", 6), "Siân …");
-    }
 
     #[test]
     fn cells_are_sanitised() {

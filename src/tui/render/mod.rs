@@ -4,7 +4,7 @@
 
 mod overlay;
 mod overview;
-mod service;
+pub(crate) mod service;
 
 use super::app::{App, SECTIONS, Screen};
 use super::keymap::hint_line;

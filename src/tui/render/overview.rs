@@ -23,6 +23,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     }
     frame.render_widget(Paragraph::new(lines), info);
 
+    let widths = [
+        Constraint::Length(2),
+        Constraint::Percentage(24),
+        Constraint::Percentage(30),
+        Constraint::Length(11),
+        Constraint::Length(18),
+        Constraint::Length(20),
+        Constraint::Length(5),
+    ];
+    let cols = super::service::column_widths(table, &widths);
+    let fit = super::service::fit;
     let rows = app.agenda.iter().enumerate().map(|(i, a)| {
         let audits = a.audits.as_ref().and_then(|x| x.good_or_better_pct().map(|p| (p, x.good_or_better_target)));
         let audit_cell = match audits {
@@ -40,8 +51,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         let timer = app.timers.get(i).map(|t| mmss(t.elapsed())).unwrap_or_default();
         Row::new(vec![
             Cell::from(format!("{}", a.position)),
-            Cell::from(clean(&a.service.name)),
-            Cell::from(clean(a.service.head.as_deref().unwrap_or("—"))),
+            Cell::from(fit(&a.service.name, cols[1])),
+            Cell::from(fit(a.service.head.as_deref().unwrap_or("—"), cols[2])),
             Cell::from(Line::from(vec![
                 Span::styled(format!("■{} ", a.red), theme.rag(crate::domain::Rag::Red)),
                 Span::styled(format!("▲{} ", a.amber), theme.rag(crate::domain::Rag::Amber)),
@@ -54,15 +65,6 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     });
     let header =
         Row::new(["#", "Service", "Head of Service", "KPIs", "Audits good+", "Actions", "Time"]).style(theme.header());
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Percentage(24),
-        Constraint::Percentage(30),
-        Constraint::Length(11),
-        Constraint::Length(18),
-        Constraint::Length(20),
-        Constraint::Length(5),
-    ];
     let table_widget = Table::new(rows, widths).header(header).row_highlight_style(theme.selected()).column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.overview_selected));
     frame.render_stateful_widget(table_widget, table, &mut state);

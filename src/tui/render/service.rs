@@ -35,6 +35,17 @@ fn detail_block(title: &str, theme: Theme) -> Block<'static> {
     Block::new().borders(Borders::TOP).title(Span::styled(format!(" {title} "), theme.header()))
 }
 
+/// The widths a table's columns get in `area` (ratatui's own layout rules,
+/// one column of spacing), so cells can be cut with an ellipsis to fit.
+pub fn column_widths(area: Rect, widths: &[Constraint]) -> Vec<usize> {
+    Layout::horizontal(widths.to_vec()).spacing(1).split(area).iter().map(|r| r.width as usize).collect()
+}
+
+/// Sanitised and cut to the column: long text ends in `…`, never mid-clip.
+pub fn fit(s: &str, width: usize) -> String {
+    crate::text::truncate(&clean(s), width)
+}
+
 fn value(row: &KpiRow, v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| row.unit.format(v))
 }
@@ -56,13 +67,29 @@ fn data(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme)
     }
     let [list, detail] = split(area, 5);
     let wide = area.width >= 120;
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(if wide { 22 } else { 14 }),
+        Constraint::Fill(1),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(8),
+        Constraint::Length(if wide { 12 } else { 1 }),
+        Constraint::Length(12),
+    ];
+    let mut header = vec!["RAG", "Code", "Indicator", "Value", "Baseline", "Target", "", "Trend"];
+    if wide {
+        widths.push(Constraint::Length(22));
+        header.push("Comparators");
+    }
+    let cols = column_widths(list, &widths);
     let rows = app.kpi_order.iter().map(|&i| {
         let k = &v.kpis[i];
         let trend = v.trends.get(i).map(|t| sparkline(t)).unwrap_or_default();
         let mut cells = vec![
             Cell::from(Span::styled(k.rag.label(), theme.rag(k.rag))),
-            Cell::from(clean(&k.code)),
-            Cell::from(clean(&k.name)),
+            Cell::from(fit(&k.code, cols[1])),
+            Cell::from(fit(&k.name, cols[2])),
             Cell::from(value(k, k.value)),
             Cell::from(value(k, k.baseline)),
             Cell::from(value(k, k.target)),
@@ -230,6 +257,15 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
         return;
     }
     let [list, detail] = split(area, 7);
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Length(5),
+        Constraint::Length(11),
+        Constraint::Length(10),
+        Constraint::Percentage(30),
+        Constraint::Fill(1),
+    ];
+    let cols = column_widths(list, &widths);
     let rows = v.actions.iter().map(|va| {
         let a = &va.action;
         let (status, style) = if a.overdue {
@@ -241,21 +277,13 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
         };
         Row::new(vec![
             Cell::from(if va.carried_forward { "↻" } else { "★" }),
-            Cell::from(clean(&a.reference)),
+            Cell::from(fit(&a.reference, cols[1])),
             Cell::from(Span::styled(status, style)),
             Cell::from(clean(&a.due)),
-            Cell::from(clean(&a.owner)),
-            Cell::from(clean(&a.text)),
+            Cell::from(fit(&a.owner, cols[4])),
+            Cell::from(fit(&a.text, cols[5])),
         ])
     });
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Length(5),
-        Constraint::Length(11),
-        Constraint::Length(10),
-        Constraint::Percentage(30),
-        Constraint::Fill(1),
-    ];
     let header = Row::new(["", "Ref", "Status", "Due", "Owner", "Action (↻ carried forward, ★ raised today)"])
         .style(theme.header());
     let mut state = TableState::default().with_selected(Some(app.selected[ACTIONS]));
