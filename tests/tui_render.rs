@@ -99,7 +99,7 @@ fn forms_help_and_search_render() {
 
 #[test]
 fn present_mode_is_calm() {
-    let mut s = screen(Mode { present: true, read_only: false }, true);
+    let mut s = screen(Mode { present: true, ..Mode::default() }, true);
     s.key(KeyCode::Char('1'));
     let t = text(&draw(&s, 80, 24));
     assert!(!t.contains("? help"), "no key clutter on the projector");

@@ -174,7 +174,7 @@ fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() 
 
 #[test]
 fn read_only_refuses_every_edit_and_says_why() {
-    let mut s = screen(Mode { present: false, read_only: true }, true);
+    let mut s = screen(Mode { read_only: true, ..Mode::default() }, true);
     s.keys("]4");
     for k in ['a', 'd', 'x', 'c', 's', 'e', 'u'] {
         s.key(KeyCode::Char(k));

@@ -30,7 +30,8 @@ pub fn run(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     let mut store = Store::open(&dir.path().join("demo.db"), "chair")?;
     let meeting = load_samples(&mut store)?;
     if interactive() {
-        return crate::tui::run(&mut store, meeting, mode, screen_colour());
+        let opts = crate::tui::Options { colour: screen_colour(), keep_backups: None };
+        return crate::tui::run(&mut store, meeting, mode, opts);
     }
     ctx.line(format!(
         "Demo: sample packs loaded into a temporary database ({}); your own database is untouched.",
@@ -42,7 +43,11 @@ pub fn run(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
 pub fn open_latest(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     let mut store = ctx.open_existing()?;
     match store.latest_meeting()? {
-        Some(m) if interactive() => crate::tui::run(&mut store, m.id, mode, screen_colour()),
+        Some(m) if interactive() => {
+            let keep = std::env::var("QPRM_KEEP_BACKUPS").ok().and_then(|v| v.parse().ok()).unwrap_or(crate::tui::live::KEEP_BACKUPS);
+            let opts = crate::tui::Options { colour: screen_colour(), keep_backups: (keep > 0).then_some(keep) };
+            crate::tui::run(&mut store, m.id, mode, opts)
+        }
         Some(m) => print_overview(ctx, &store, m.id),
         None => ctx.line("No meetings yet. Create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`, or try `qprm demo`."),
     }

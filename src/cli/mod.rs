@@ -34,6 +34,12 @@ pub struct Cli {
     /// Meeting screen: lookups only, no edits
     #[arg(long, global = true)]
     pub read_only: bool,
+    /// Meeting screen: read-only, moving with the chair's agenda item and section
+    #[arg(long, global = true)]
+    pub follow: bool,
+    /// Meeting screen: take the chair even if another live instance holds it
+    #[arg(long, global = true)]
+    pub take_chair: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -82,6 +88,11 @@ pub enum Command {
         service: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// A consistent copy of the live database, safe while meetings are open
+    Backup {
+        /// Where to write the copy (must not exist)
+        file: PathBuf,
     },
     /// Indicator values with baseline, target, RAG and direction of travel
     Kpi {
@@ -312,7 +323,12 @@ pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
-    let mode = crate::tui::app::Mode { present: cli.present, read_only: cli.read_only };
+    let mode = crate::tui::app::Mode {
+        present: cli.present,
+        read_only: cli.read_only || cli.follow,
+        follow: cli.follow,
+        take_chair: cli.take_chair,
+    };
     match cli.command {
         None => demo::open_latest(ctx, mode),
         Some(Command::Demo) => demo::run(ctx, mode),
@@ -323,6 +339,11 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Actions(args)) => action::list(ctx, &args),
         Some(Command::Decision { command }) => meeting::decision(ctx, command),
         Some(Command::Decisions { meeting, service, json }) => meeting::decisions(ctx, meeting, service, json),
+        Some(Command::Backup { file }) => {
+            let store = ctx.open_existing()?;
+            let bytes = store.backup_to(&file)?;
+            ctx.line(crate::domain::sanitize::clean(&format!("backed up {} to {} ({bytes} bytes)", store.path().display(), file.display())))
+        }
         Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),
     }
 }

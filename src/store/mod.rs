@@ -12,6 +12,7 @@ mod import;
 mod kpi;
 mod meetings;
 mod overview;
+mod presence;
 mod schema;
 mod view;
 
@@ -22,6 +23,7 @@ pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};
 pub use overview::{AgendaLine, AuditSummary};
+pub use presence::{Position, Presence, STALE_SECS};
 pub use view::{FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};
@@ -87,6 +89,29 @@ impl Store {
     /// it each tick to know when to reload.
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Copies the live database to `dest` with SQLite's online backup, which
+    /// is consistent even while other instances write. `dest` must not exist;
+    /// it is created owner-only. Returns the copy's size in bytes.
+    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        let label = crate::domain::sanitize::clean(&dest.display().to_string());
+        if dest.exists() {
+            return Err(Error::invalid(format!("{label} already exists; choose a new file name for the backup")));
+        }
+        create_owner_only(dest, &label)?;
+        let mut target = Connection::open(dest).map_err(|e| Error::Database(format!("{label}: cannot create: {e}")))?;
+        let copied = rusqlite::backup::Backup::new(&self.conn, &mut target)
+            .and_then(|b| b.run_to_completion(256, Duration::from_millis(10), None));
+        if let Err(e) = copied {
+            drop(target);
+            let _ = std::fs::remove_file(dest);
+            return Err(Error::Database(format!("backup to {label} failed: {e}")));
+        }
+        // A backup is a plain single file: no WAL beside it to lose.
+        target.pragma_update(None, "journal_mode", "DELETE")?;
+        drop(target);
+        std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
     }
 
     /// Services and indicators already stored, for validating packs that

@@ -6,6 +6,7 @@
 use super::forms::{Form, FormKind, Outcome, Submission};
 use super::keymap::{Action, action_for};
 use crate::domain::{ActionStatus, Rag};
+use crate::store::Position;
 use crate::error::Result;
 use crate::store::{
     ActionChange, ActionHistoryEntry, AgendaLine, DecisionRecord, Hit, MeetingRecord, NewAction, ServiceView, Store,
@@ -23,6 +24,34 @@ pub const DECISIONS: usize = 4;
 pub struct Mode {
     pub present: bool,
     pub read_only: bool,
+    /// Read-only, moving with the chair's agenda item and section.
+    pub follow: bool,
+    /// Take the chair even if another live instance holds it.
+    pub take_chair: bool,
+}
+
+/// Who this instance is in the meeting; recorded as the actor in history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Chair,
+    Minutes,
+    Follow,
+    ReadOnly,
+}
+
+impl Role {
+    pub fn actor(self) -> &'static str {
+        match self {
+            Role::Chair => "chair",
+            Role::Minutes => "minutes",
+            Role::Follow => "follow",
+            Role::ReadOnly => "read-only",
+        }
+    }
+
+    pub fn edits(self) -> bool {
+        matches!(self, Role::Chair | Role::Minutes)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -115,6 +144,11 @@ pub struct App {
     pub owners: Vec<String>,
     pub today: NaiveDate,
     pub quit: bool,
+    pub role: Role,
+    /// Who holds the chair, as shown on screen ("you" when this instance does).
+    pub chair_label: Option<String>,
+    /// The draft last written to the store, to write only when it changes.
+    last_draft: Option<(&'static str, String, Vec<String>)>,
     /// Whether any agenda item has been opened yet.
     started: bool,
     undo: Vec<UndoEntry>,
@@ -143,6 +177,15 @@ impl App {
             owners: Vec::new(),
             today,
             quit: false,
+            role: if mode.follow {
+                Role::Follow
+            } else if mode.read_only {
+                Role::ReadOnly
+            } else {
+                Role::Chair
+            },
+            chair_label: None,
+            last_draft: None,
             started: mode.present,
             undo: Vec::new(),
         };
@@ -224,8 +267,9 @@ impl App {
             Overlay::Search(search) => return self.on_search_key(search, key),
         }
         let action = action_for(&key)?;
-        if action.edits() && self.mode.read_only {
-            self.status = Some("Read-only: this screen cannot change the record (opened with --read-only)".into());
+        if action.edits() && !self.role.edits() {
+            let why = if self.role == Role::Follow { "--follow" } else { "--read-only" };
+            self.status = Some(format!("Read-only: this screen cannot change the record (opened with {why})"));
             return None;
         }
         self.status = None;
@@ -577,6 +621,85 @@ impl App {
             Overlay::Form(f) => f.error = Some(format!("Not saved: {e}")),
             _ => self.status = Some(format!("Not saved: {e}")),
         }
+    }
+
+    /// Where this screen is, as published by the chair for followers.
+    pub fn position(&self) -> Position {
+        Position { agenda_index: self.current, section: self.section, on_overview: self.screen == Screen::Overview }
+    }
+
+    /// Moves to the chair's position; true if anything changed (reload needed).
+    pub fn follow_to(&mut self, pos: Position) -> bool {
+        if pos == self.position() || pos.agenda_index >= self.meeting.agenda.len() {
+            return false;
+        }
+        if pos.agenda_index != self.current {
+            self.selected = [0; 5];
+        }
+        self.current = pos.agenda_index;
+        self.section = pos.section.min(4);
+        self.screen = if pos.on_overview { Screen::Overview } else { Screen::Service };
+        true
+    }
+
+    /// Writes the open form's text as a draft when it changed, and clears the
+    /// draft once the form is saved or discarded, so a crash loses no word.
+    pub fn sync_draft(&mut self, store: &mut Store) -> Result<()> {
+        if !self.role.edits() {
+            return Ok(());
+        }
+        let current = match &self.overlay {
+            Overlay::Form(f) if f.is_dirty() => Some(f.to_draft()),
+            _ => None,
+        };
+        if current == self.last_draft {
+            return Ok(());
+        }
+        match &current {
+            Some((kind, target, fields)) => store.save_draft(self.meeting.id, self.role.actor(), kind, target, fields)?,
+            None => store.clear_draft(self.meeting.id, self.role.actor())?,
+        }
+        self.last_draft = current;
+        Ok(())
+    }
+
+    /// Offers back a draft this role left unsaved (after a crash or a closed
+    /// laptop): opens its form, at its service or action, with the text.
+    pub fn restore_draft(&mut self, store: &Store) -> Result<()> {
+        let Some((kind, target, fields)) = store.draft(self.meeting.id, self.role.actor())? else { return Ok(()) };
+        let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
+        let service = match &form.kind {
+            FormKind::NewAction { service } | FormKind::Decision { service } => Some(service.clone()),
+            FormKind::EditAction { reference } | FormKind::Carry { reference } => {
+                store.action(reference, self.today).ok().and_then(|a| a.service)
+            }
+        };
+        if let Some(pos) = service.and_then(|s| self.meeting.agenda.iter().position(|a| *a == s)) {
+            self.current = pos;
+            self.screen = Screen::Service;
+            self.started = true;
+            self.reload(store)?;
+        }
+        let mut form = form;
+        if let FormKind::EditAction { reference } | FormKind::Carry { reference } = &form.kind {
+            self.section = ACTIONS;
+            if let Some(i) = self.view.as_ref().and_then(|v| v.actions.iter().position(|a| &a.action.reference == reference)) {
+                self.selected[ACTIONS] = i;
+                self.reload(store)?;
+            }
+            if let (FormKind::EditAction { .. }, Some(a)) = (&form.kind, self.selected_action()) {
+                // An edit draft keeps typed values; fill any left empty from the action.
+                let current = [a.text.clone(), a.owner.clone(), a.due.clone()];
+                let typed: Vec<String> = fields.iter().cloned().chain(std::iter::repeat(String::new())).take(3).collect();
+                let merged: Vec<String> =
+                    typed.into_iter().zip(current).map(|(t, c)| if t.is_empty() { c } else { t }).collect();
+                form = Form::from_draft(&kind, &target, &merged).unwrap_or(form);
+            }
+        }
+        self.last_draft = Some(form.to_draft());
+        self.overlay = Overlay::Form(Box::new(form));
+        self.status = Some("Restored unsaved text from the last session: Enter saves it, Esc twice discards it".into());
+        Ok(())
     }
 
     /// True when a timer is running, so the loop redraws each second.

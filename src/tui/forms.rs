@@ -116,6 +116,34 @@ impl Form {
         }
     }
 
+    /// (kind, target, field texts) for saving as a draft.
+    pub fn to_draft(&self) -> (&'static str, String, Vec<String>) {
+        let (kind, target) = match &self.kind {
+            FormKind::NewAction { service } => ("new_action", service),
+            FormKind::EditAction { reference } => ("edit_action", reference),
+            FormKind::Carry { reference } => ("carry", reference),
+            FormKind::Decision { service } => ("decision", service),
+        };
+        (kind, target.clone(), self.fields.iter().map(Field::value).collect())
+    }
+
+    /// Rebuilds a form from a saved draft; `None` if the draft is not one of ours.
+    pub fn from_draft(kind: &str, target: &str, fields: &[String]) -> Option<Form> {
+        let mut form = match kind {
+            "new_action" => Form::new_action(target),
+            "edit_action" => Form::edit_action(target, "", "", ""),
+            "carry" => Form::carry(target),
+            "decision" => Form::decision(target),
+            _ => return None,
+        };
+        for (field, text) in form.fields.iter_mut().zip(fields) {
+            let label = field.label;
+            *field = Field { initial: String::new(), ..Field::new(label, text, "") };
+        }
+        form.show_cursor();
+        Some(form)
+    }
+
     pub fn title(&self) -> String {
         match &self.kind {
             FormKind::NewAction { .. } => "New action".into(),
@@ -315,6 +343,18 @@ mod tests {
         assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Continue));
         assert!(f.confirm_discard);
         assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Cancel));
+    }
+
+    #[test]
+    fn drafts_round_trip() {
+        let mut f = Form::new_action("early-help");
+        type_text(&mut f, "Half typed");
+        let (kind, target, fields) = f.to_draft();
+        let back = Form::from_draft(kind, &target, &fields).unwrap();
+        assert_eq!(back.kind, f.kind);
+        assert_eq!(back.fields[0].value(), "Half typed");
+        assert!(back.is_dirty(), "a restored draft counts as unsaved text");
+        assert!(Form::from_draft("nonsense", "x", &[]).is_none());
     }
 
     #[test]

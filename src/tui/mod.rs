@@ -5,6 +5,7 @@
 pub mod app;
 pub mod forms;
 pub mod keymap;
+pub mod live;
 pub mod render;
 pub mod theme;
 
@@ -18,8 +19,26 @@ use std::time::Duration;
 /// How often an idle screen wakes to check for changes by other instances.
 const TICK: Duration = Duration::from_millis(500);
 
-pub fn run(store: &mut Store, meeting: i64, mode: Mode, colour: bool) -> Result<()> {
-    let mut app = App::new(store, meeting, mode, colour, crate::domain::dates::today())?;
+/// Options for one meeting screen beyond its mode.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub colour: bool,
+    /// Automatic backups to keep when the screen opens; `None` takes none
+    /// (the demo's throwaway database).
+    pub keep_backups: Option<usize>,
+}
+
+pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result<()> {
+    let mut app = App::new(store, meeting, mode, opts.colour, crate::domain::dates::today())?;
+    if let (Some(keep), true) = (opts.keep_backups, app.role.edits()) {
+        // Before anything is recorded: a known-good copy of the record.
+        match live::backup_on_open(store, keep) {
+            Ok(path) => app.status = Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string()))),
+            Err(e) => app.status = Some(format!("Backup failed: {e}")),
+        }
+    }
+    let mut live = live::Live::new();
+    live.start(store, &mut app, mode.take_chair)?;
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -31,13 +50,14 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, colour: bool) -> Result<
     // Bracketed paste delivers a clipboard as one event, so it cannot be
     // mistaken for keys (an Enter inside it must not save a form).
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, store, &mut app);
+    let result = event_loop(&mut terminal, store, &mut app, &mut live);
+    let finished = live.finish(store, &app);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
-    result
+    result.and(finished)
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, store: &mut Store, app: &mut App) -> Result<()> {
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, store: &mut Store, app: &mut App, live: &mut live::Live) -> Result<()> {
     let mut version = store.data_version()?;
     let mut dirty = true;
     while !app.quit {
@@ -65,6 +85,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, store: &mut Store, app: &
             }
             dirty |= app.ticking();
         }
+        dirty |= live.sync(store, app)?;
         version = store.data_version()?;
     }
     Ok(())

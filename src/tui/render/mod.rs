@@ -83,6 +83,19 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         spans.push(Span::raw(format!("· {} ", clean(head))));
     }
     spans.push(Span::raw(format!("· {timer}")));
+    if !app.mode.present {
+        use crate::tui::app::Role;
+        let chair = app.chair_label.as_deref().map(clean);
+        let role = match (app.role, chair) {
+            (Role::Chair, _) => " · CHAIR".to_string(),
+            (Role::Minutes, Some(c)) => format!(" · MINUTES (chair: {c})"),
+            (Role::Minutes, None) => " · MINUTES".to_string(),
+            (Role::Follow, Some(c)) => format!(" · FOLLOWING {c}"),
+            (Role::Follow, None) => " · FOLLOWING (no chair yet)".to_string(),
+            (Role::ReadOnly, _) => String::new(),
+        };
+        spans.push(Span::styled(role, theme.header()));
+    }
     let line = Line::from(spans);
     let lines = if app.mode.present { vec![Line::raw(""), line] } else { vec![line] };
     frame.render_widget(Paragraph::new(lines), area);

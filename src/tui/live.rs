@@ -1,0 +1,160 @@
+//! The live side of a meeting screen: choosing the chair, publishing the
+//! chair's place for `--follow` screens, following it, autosaving drafts and
+//! the backup taken when a meeting screen opens. Called from the event loop
+//! on keys and ticks; all of it is short writes, so several instances share
+//! one database without "database is locked" reaching anyone.
+
+use super::app::{App, Role};
+use crate::error::Result;
+use crate::store::{Position, Store};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// How often the chair re-asserts itself (stale after `STALE_SECS`).
+const HEARTBEAT: Duration = Duration::from_secs(5);
+/// Default number of automatic backups kept per database.
+pub const KEEP_BACKUPS: usize = 10;
+
+pub struct Live {
+    id: String,
+    label: String,
+    last_beat: Instant,
+    published: Option<Position>,
+}
+
+impl Live {
+    pub fn new() -> Live {
+        let pid = std::process::id();
+        let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into());
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        Live {
+            id: format!("{pid}-{nanos:x}"),
+            label: crate::domain::sanitize::clean(&format!("{user} (pid {pid})")),
+            last_beat: Instant::now(),
+            published: None,
+        }
+    }
+
+    /// Decides this instance's role: a follower or read-only screen never
+    /// chairs; an editing screen chairs if no live chair exists (or with
+    /// `--chair`), else it is the minute-taker's.
+    pub fn start(&mut self, store: &mut Store, app: &mut App, take_chair: bool) -> Result<()> {
+        if app.role.edits() {
+            let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, take_chair)?;
+            app.role = if chair { Role::Chair } else { Role::Minutes };
+            app.chair_label = presence.map(|p| if chair { "you".to_string() } else { p.chair_label });
+            store.set_actor(app.role.actor());
+            if chair {
+                self.publish(store, app, true)?;
+            }
+        } else if let Some(p) = store.presence(app.meeting.id)? {
+            app.chair_label = Some(p.chair_label);
+            if app.role == Role::Follow && app.follow_to(p.position) {
+                app.reload(store)?;
+            }
+        }
+        app.restore_draft(store)?;
+        Ok(())
+    }
+
+    fn publish(&mut self, store: &mut Store, app: &App, force: bool) -> Result<()> {
+        let pos = app.position();
+        if force || self.published != Some(pos) || self.last_beat.elapsed() >= HEARTBEAT {
+            store.publish_position(app.meeting.id, &self.id, pos)?;
+            self.published = Some(pos);
+            self.last_beat = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// After every key and tick: publish (chair), follow (follower), take
+    /// over a stale chair (minutes), autosave drafts. True if the screen
+    /// should redraw.
+    pub fn sync(&mut self, store: &mut Store, app: &mut App) -> Result<bool> {
+        app.sync_draft(store)?;
+        match app.role {
+            Role::Chair => {
+                self.publish(store, app, false)?;
+                Ok(false)
+            }
+            Role::Minutes if self.last_beat.elapsed() >= HEARTBEAT => {
+                self.last_beat = Instant::now();
+                let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, false)?;
+                if chair {
+                    app.role = Role::Chair;
+                    store.set_actor("chair");
+                    app.status = Some("The chair's screen went quiet: this screen is now the chair".into());
+                }
+                let label = presence.map(|p| if chair { "you".to_string() } else { p.chair_label });
+                let changed = label != app.chair_label;
+                app.chair_label = label;
+                Ok(chair || changed)
+            }
+            Role::Follow => match store.presence(app.meeting.id)? {
+                Some(p) => {
+                    let moved = app.follow_to(p.position);
+                    if moved {
+                        app.reload(store)?;
+                    }
+                    let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
+                    app.chair_label = Some(p.chair_label);
+                    Ok(moved || changed)
+                }
+                None => Ok(false),
+            },
+            _ => Ok(false),
+        }
+    }
+
+    /// A clean exit hands the chair back at once.
+    pub fn finish(&mut self, store: &mut Store, app: &App) -> Result<()> {
+        if app.role == Role::Chair {
+            store.release_chair(app.meeting.id, &self.id)?;
+        }
+        Ok(())
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Live::new()
+    }
+}
+
+/// Where automatic backups of `db` go: a `backups` folder beside it.
+pub fn backup_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// Takes a backup when a meeting screen opens, keeping the newest `keep`.
+/// Returns the new backup's path.
+pub fn backup_on_open(store: &Store, keep: usize) -> Result<PathBuf> {
+    let dir = backup_dir(store.path());
+    if !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(|e| crate::Error::io(format!("creating {}", dir.display()), e))?;
+    }
+    let stem = store.path().file_stem().and_then(|s| s.to_str()).unwrap_or("qprm").to_string();
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let mut path = dir.join(format!("{stem}-{stamp}.db"));
+    let mut n = 1;
+    while path.exists() {
+        path = dir.join(format!("{stem}-{stamp}-{n}.db"));
+        n += 1;
+    }
+    store.backup_to(&path)?;
+    let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db")))
+        .collect();
+    old.sort();
+    let excess = old.len().saturating_sub(keep.max(1));
+    for p in old.into_iter().take(excess) {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(path)
+}
