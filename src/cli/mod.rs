@@ -342,7 +342,11 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
             let bytes = store.backup_to(&file)?;
-            ctx.line(crate::domain::sanitize::clean(&format!("backed up {} to {} ({bytes} bytes)", store.path().display(), file.display())))
+            ctx.line(crate::domain::sanitize::clean(&format!(
+                "backed up {} to {} ({bytes} bytes)",
+                store.path().display(),
+                file.display()
+            )))
         }
         Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),
     }

@@ -55,7 +55,13 @@ impl Store {
     /// Becomes the chair if there is none, the current one is stale, or
     /// `force` (the `--chair` flag). Returns whether this instance is chair,
     /// and the presence row as it now stands.
-    pub fn claim_chair(&mut self, meeting: i64, id: &str, label: &str, force: bool) -> Result<(bool, Option<Presence>)> {
+    pub fn claim_chair(
+        &mut self,
+        meeting: i64,
+        id: &str,
+        label: &str,
+        force: bool,
+    ) -> Result<(bool, Option<Presence>)> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = unix_now();
         let current: Option<(String, i64)> = tx
@@ -90,7 +96,8 @@ impl Store {
 
     /// Gives up the chair on a clean exit, so the next instance needn't wait.
     pub fn release_chair(&mut self, meeting: i64, id: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM meeting_presence WHERE meeting_id = ?1 AND chair_id = ?2", params![meeting, id])?;
+        self.conn
+            .execute("DELETE FROM meeting_presence WHERE meeting_id = ?1 AND chair_id = ?2", params![meeting, id])?;
         Ok(())
     }
 
@@ -107,9 +114,11 @@ impl Store {
     pub fn draft(&self, meeting: i64, role: &str) -> Result<Option<(String, String, Vec<String>)>> {
         let row: Option<(String, String, String)> = self
             .conn
-            .query_row("SELECT kind, target, fields FROM drafts WHERE meeting_id = ?1 AND role = ?2", params![meeting, role], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT kind, target, fields FROM drafts WHERE meeting_id = ?1 AND role = ?2",
+                params![meeting, role],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?;
         Ok(row.map(|(k, s, f)| (k, s, serde_json::from_str(&f).unwrap_or_default())))
     }

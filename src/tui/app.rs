@@ -6,8 +6,8 @@
 use super::forms::{Form, FormKind, Outcome, Submission};
 use super::keymap::{Action, action_for};
 use crate::domain::{ActionStatus, Rag};
-use crate::store::Position;
 use crate::error::Result;
+use crate::store::Position;
 use crate::store::{
     ActionChange, ActionHistoryEntry, AgendaLine, DecisionRecord, Hit, MeetingRecord, NewAction, ServiceView, Store,
 };
@@ -656,7 +656,9 @@ impl App {
             return Ok(());
         }
         match &current {
-            Some((kind, target, fields)) => store.save_draft(self.meeting.id, self.role.actor(), kind, target, fields)?,
+            Some((kind, target, fields)) => {
+                store.save_draft(self.meeting.id, self.role.actor(), kind, target, fields)?
+            }
             None => store.clear_draft(self.meeting.id, self.role.actor())?,
         }
         self.last_draft = current;
@@ -683,14 +685,17 @@ impl App {
         let mut form = form;
         if let FormKind::EditAction { reference } | FormKind::Carry { reference } = &form.kind {
             self.section = ACTIONS;
-            if let Some(i) = self.view.as_ref().and_then(|v| v.actions.iter().position(|a| &a.action.reference == reference)) {
+            if let Some(i) =
+                self.view.as_ref().and_then(|v| v.actions.iter().position(|a| &a.action.reference == reference))
+            {
                 self.selected[ACTIONS] = i;
                 self.reload(store)?;
             }
             if let (FormKind::EditAction { .. }, Some(a)) = (&form.kind, self.selected_action()) {
                 // An edit draft keeps typed values; fill any left empty from the action.
                 let current = [a.text.clone(), a.owner.clone(), a.due.clone()];
-                let typed: Vec<String> = fields.iter().cloned().chain(std::iter::repeat(String::new())).take(3).collect();
+                let typed: Vec<String> =
+                    fields.iter().cloned().chain(std::iter::repeat(String::new())).take(3).collect();
                 let merged: Vec<String> =
                     typed.into_iter().zip(current).map(|(t, c)| if t.is_empty() { c } else { t }).collect();
                 form = Form::from_draft(&kind, &target, &merged).unwrap_or(form);

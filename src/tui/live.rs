@@ -149,7 +149,11 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<PathBuf> {
     let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db")))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db"))
+        })
         .collect();
     old.sort();
     let excess = old.len().saturating_sub(keep.max(1));

@@ -33,7 +33,10 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     if let (Some(keep), true) = (opts.keep_backups, app.role.edits()) {
         // Before anything is recorded: a known-good copy of the record.
         match live::backup_on_open(store, keep) {
-            Ok(path) => app.status = Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string()))),
+            Ok(path) => {
+                app.status =
+                    Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string())))
+            }
             Err(e) => app.status = Some(format!("Backup failed: {e}")),
         }
     }
@@ -57,7 +60,12 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     result.and(finished)
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, store: &mut Store, app: &mut App, live: &mut live::Live) -> Result<()> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    store: &mut Store,
+    app: &mut App,
+    live: &mut live::Live,
+) -> Result<()> {
     let mut version = store.data_version()?;
     let mut dirty = true;
     while !app.quit {

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod pty;
 pub mod tui;
 
 use assert_cmd::Command;
@@ -26,6 +27,16 @@ impl TestDb {
     pub fn with_fixtures() -> TestDb {
         let db = TestDb::new();
         db.cmd().arg("import").args(fixture_paths()).assert().success();
+        db
+    }
+
+    /// Fixtures plus meeting 1 (2023-11-14, reviewing 2023-10).
+    pub fn with_meeting() -> TestDb {
+        let db = TestDb::with_fixtures();
+        db.cmd()
+            .args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10", "--chair", "Director"])
+            .assert()
+            .success();
         db
     }
 

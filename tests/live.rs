@@ -1,0 +1,253 @@
+//! Several instances on one database: chair election, --follow, concurrent
+//! writers, SIGKILL after a save, drafts after a crash, online backups.
+
+mod common;
+
+use common::pty::Pty;
+use common::{TestDb, stdout_json};
+use qprm::store::{Position, Store};
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+fn open(db: &TestDb, actor: &str) -> Store {
+    Store::open(&db.path, actor).unwrap()
+}
+
+#[test]
+fn one_chair_at_a_time_and_only_the_chair_moves_followers() {
+    let db = TestDb::with_meeting();
+    let mut a = open(&db, "chair");
+    let mut b = open(&db, "minutes");
+    let (a_chairs, _) = a.claim_chair(1, "a", "Ann (pid 1)", false).unwrap();
+    let (b_chairs, seen) = b.claim_chair(1, "b", "Bo (pid 2)", false).unwrap();
+    assert!(a_chairs && !b_chairs, "the first live instance chairs");
+    assert_eq!(seen.unwrap().chair_label, "Ann (pid 1)", "the others are told who chairs");
+
+    let pos = Position { agenda_index: 2, section: 3, on_overview: false };
+    assert!(a.publish_position(1, "a", pos).unwrap());
+    assert!(!b.publish_position(1, "b", Position { agenda_index: 0, section: 0, on_overview: true }).unwrap());
+    assert_eq!(b.presence(1).unwrap().unwrap().position, pos, "a non-chair cannot move the meeting");
+
+    let (b_forced, _) = b.claim_chair(1, "b", "Bo (pid 2)", true).unwrap();
+    assert!(b_forced, "--take-chair takes over");
+    assert!(!a.publish_position(1, "a", pos).unwrap(), "the old chair is no longer heard");
+    b.release_chair(1, "b").unwrap();
+    assert!(a.presence(1).unwrap().is_none(), "a clean exit hands the chair back");
+}
+
+#[test]
+fn drafts_are_kept_per_role_until_cleared() {
+    let db = TestDb::with_meeting();
+    let mut s = open(&db, "minutes");
+    s.save_draft(1, "minutes", "new_action", "early-help", &["Half".into(), "".into(), "+2w".into()]).unwrap();
+    s.save_draft(1, "chair", "decision", "early-help", &["Agree".into()]).unwrap();
+    let other = open(&db, "minutes");
+    let (kind, target, fields) = other.draft(1, "minutes").unwrap().unwrap();
+    assert_eq!((kind.as_str(), target.as_str(), fields[0].as_str()), ("new_action", "early-help", "Half"));
+    s.clear_draft(1, "minutes").unwrap();
+    assert!(other.draft(1, "minutes").unwrap().is_none());
+    assert!(other.draft(1, "chair").unwrap().is_some(), "one role's draft is not another's");
+}
+
+#[test]
+fn online_backup_is_consistent_while_another_instance_writes() {
+    let db = TestDb::with_meeting();
+    let path = db.path.clone();
+    let writer = std::thread::spawn(move || {
+        let mut w = Store::open(&path, "minutes").unwrap();
+        for i in 0..200 {
+            w.record_decision(1, None, &format!("decision {i}")).unwrap();
+        }
+    });
+    let backup = db.dir.path().join("copy.db");
+    db.cmd().arg("backup").arg(&backup).assert().success();
+    writer.join().unwrap();
+
+    let copy = Store::open(&backup, "check").unwrap();
+    let mut n = 0;
+    copy.for_each_decision(&Default::default(), |_| {
+        n += 1;
+        Ok(())
+    })
+    .unwrap();
+    assert!(n <= 200, "a copy at one instant: {n}");
+    assert_eq!(copy.kpi_rows(None, None).unwrap().len(), 42);
+    let conn = rusqlite::Connection::open(&backup).unwrap();
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    db.cmd().arg("backup").arg(&backup).assert().code(2);
+}
+
+#[test]
+fn concurrent_writer_processes_all_land_exactly_once() {
+    let db = TestDb::with_meeting();
+    let (writers, each) = (4, 30);
+    let handles: Vec<_> = (0..writers)
+        .map(|w| {
+            let path = db.path.clone();
+            std::thread::spawn(move || {
+                for i in 0..each {
+                    let out = assert_cmd::Command::cargo_bin("qprm")
+                        .unwrap()
+                        .env("QPRM_DB", &path)
+                        .args([
+                            "action",
+                            "add",
+                            &format!("writer {w} action {i}"),
+                            "--owner",
+                            &format!("Owner {w}"),
+                            "--due",
+                            "2024-01-31",
+                        ])
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success(), "writer {w} #{i}: {}", String::from_utf8_lossy(&out.stderr));
+                }
+            })
+        })
+        .collect();
+    // Meanwhile, an in-process instance records decisions too.
+    let mut screen = open(&db, "chair");
+    for i in 0..50 {
+        screen.record_decision(1, None, &format!("live decision {i}")).unwrap();
+    }
+    for h in handles {
+        h.join().unwrap();
+    }
+    let all = stdout_json(&db.cmd().args(["actions", "--status", "all", "--json"]).output().unwrap());
+    let mine: Vec<&serde_json::Value> =
+        all.as_array().unwrap().iter().filter(|a| a["text"].as_str().unwrap().starts_with("writer ")).collect();
+    assert_eq!(mine.len(), writers * each, "every action arrived");
+    let texts: HashSet<&str> = mine.iter().map(|a| a["text"].as_str().unwrap()).collect();
+    let refs: HashSet<&str> = mine.iter().map(|a| a["ref"].as_str().unwrap()).collect();
+    assert_eq!((texts.len(), refs.len()), (writers * each, writers * each), "each exactly once, refs unique");
+    let d = stdout_json(&db.cmd().args(["decisions", "--json"]).output().unwrap());
+    assert_eq!(d.as_array().unwrap().len(), 50);
+}
+
+#[test]
+fn a_follow_screen_moves_with_the_chair_and_sees_new_records() {
+    let db = TestDb::with_meeting();
+    let mut chair = Pty::spawn(&db, &[], &[]);
+    chair.wait_for("CHAIR");
+    let mut follower = Pty::spawn(&db, &["--follow"], &[]);
+    follower.wait_for("FOLLOWING");
+    for k in ["]", "]", "]", "3"] {
+        chair.send(k);
+    }
+    chair.wait_for("3/7 Academy");
+    follower.wait_for("3/7 Academy");
+    follower.wait_for("Quotes");
+
+    // A decision recorded from the command line appears on both screens.
+    chair.send("5");
+    follower.wait_for("No decisions recorded for this service");
+    db.cmd()
+        .args(["decision", "add", "Pilot the new audit tool", "--meeting", "1", "--service", "quality-assurance"])
+        .assert()
+        .success();
+    chair.wait_for("Pilot the new audit tool");
+    follower.wait_for("Pilot the new audit tool");
+
+    // The follower cannot edit.
+    follower.send("a");
+    follower.wait_for("Read-only: this screen cannot change the record (opened with --follow)");
+    for p in [&mut chair, &mut follower] {
+        p.send("q");
+        p.wait_for("Quit the meeting?");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
+}
+
+#[test]
+fn a_second_editing_screen_is_the_minute_takers_and_its_writes_say_so() {
+    let db = TestDb::with_meeting();
+    let mut chair = Pty::spawn(&db, &[], &[]);
+    chair.wait_for("CHAIR");
+    let mut minutes = Pty::spawn(&db, &[], &[]);
+    minutes.wait_for("MINUTES (chair:");
+    minutes.send("]");
+    minutes.send("d");
+    minutes.type_text("Recorded by the minute-taker");
+    minutes.send("\r");
+    minutes.wait_for("Saved decision");
+    chair.send("]");
+    chair.send("5");
+    chair.wait_for("Recorded by the minute-taker");
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let actor: String =
+        conn.query_row("SELECT actor FROM decision_history ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(actor, "minutes");
+    for p in [&mut chair, &mut minutes] {
+        p.send("q");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
+}
+
+#[test]
+fn sigkill_right_after_a_save_loses_nothing() {
+    let db = TestDb::with_meeting();
+    let mut screen = Pty::spawn(&db, &[], &[]);
+    screen.wait_for("CHAIR");
+    screen.send("]");
+    screen.send("a");
+    screen.type_text("Must survive a crash");
+    screen.send("\t");
+    screen.type_text("Head of Service, Corporate Parenting");
+    screen.send("\t");
+    screen.type_text("2024-01-31");
+    screen.send("\r");
+    screen.wait_for("Saved action A1");
+    screen.kill9();
+
+    let out = db.cmd().args(["action", "show", "A1", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(stdout_json(&out)["text"], "Must survive a crash");
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    // A backup was taken when the screen opened.
+    let backups = std::fs::read_dir(db.dir.path().join("backups")).unwrap().count();
+    assert_eq!(backups, 1);
+}
+
+#[test]
+fn half_typed_text_survives_a_crash_and_is_offered_back() {
+    let db = TestDb::with_meeting();
+    let mut screen = Pty::spawn(&db, &[], &[]);
+    screen.wait_for("CHAIR");
+    screen.send("]");
+    screen.send("a");
+    screen.type_text("Half-typed action about supervision");
+    screen.wait_for("Half-typed action about supervision");
+    // Wait for the autosave (a tick) to reach the database, then crash.
+    let store = Store::open(&db.path, "check").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while store.draft(1, "chair").unwrap().is_none() {
+        assert!(Instant::now() < deadline, "draft never saved");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    screen.kill9();
+
+    let mut again = Pty::spawn(&db, &["--take-chair"], &[]);
+    again.wait_for("Restored unsaved text");
+    again.wait_for("Half-typed action about supervision");
+    again.wait_for("1/7 Corporate Parenting");
+    again.send("\t");
+    again.type_text("Principal Social Worker");
+    again.send("\t");
+    again.type_text("+1m");
+    again.send("\r");
+    again.wait_for("Saved action A1");
+    assert!(store.draft(1, "chair").unwrap().is_none(), "the draft is cleared once saved");
+    again.send("q");
+    again.send("y");
+    assert!(again.wait_exit());
+}
