@@ -251,3 +251,33 @@ fn half_typed_text_survives_a_crash_and_is_offered_back() {
     again.send("y");
     assert!(again.wait_exit());
 }
+
+#[test]
+fn a_deleted_database_file_stops_edits_with_a_clear_message() {
+    let db = TestDb::with_meeting();
+    let mut screen = Pty::spawn(&db, &[], &[]);
+    screen.wait_for("CHAIR");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.path.display()));
+    }
+    screen.wait_for("moved or deleted");
+    screen.send("]");
+    screen.send("a");
+    screen.wait_for("Read-only: this screen cannot change the record");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit(), "a clean exit, not a crash");
+}
+
+#[test]
+fn read_only_screens_use_a_read_only_connection() {
+    let db = TestDb::with_meeting();
+    let store = Store::open_read_only(&db.path, "read-only", false).unwrap();
+    assert!(store.is_read_only());
+    assert!(store.kpi_rows(None, None).is_ok(), "lookups work");
+    let mut store = store;
+    let err = store.record_decision(1, None, "should not land").unwrap_err().to_string();
+    assert!(err.contains("readonly") || err.contains("read-only"), "{err}");
+    let immutable = Store::open_read_only(&db.path, "read-only", true).unwrap();
+    assert_eq!(immutable.meetings(5).unwrap().len(), 1);
+}

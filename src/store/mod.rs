@@ -41,6 +41,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The file's identity at open, to notice it being deleted or replaced
+    /// underneath us (SQLite would go on writing to the unlinked file).
+    identity: Option<(u64, u64)>,
+    read_only: bool,
     /// Who is writing, for history rows: `cli`, `import`, `chair`, `minutes`...
     actor: String,
 }
@@ -66,9 +70,60 @@ impl Store {
             return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
-        let mut store = Store { conn, path: path.to_path_buf(), actor: actor.to_string() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            identity: file_identity(path),
+            read_only: false,
+            actor: actor.to_string(),
+        };
         schema::migrate(&mut store.conn, &label)?;
         Ok(store)
+    }
+
+    /// Opens an existing database for reading only: for `--read-only` and
+    /// `--follow` screens, and for files on read-only media, where the usual
+    /// open fails. `immutable` tells SQLite nothing else writes the file, so
+    /// it needs no WAL index beside it.
+    pub fn open_read_only(path: &Path, actor: &str, immutable: bool) -> Result<Store> {
+        let label = crate::domain::sanitize::clean(&path.display().to_string());
+        if !path.exists() {
+            return Err(Error::invalid(format!("no database at {label}")));
+        }
+        check_existing(path, &label)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+        let conn = if immutable {
+            let uri =
+                format!("file:{}?immutable=1", path.display().to_string().replace('?', "%3f").replace('#', "%23"));
+            Connection::open_with_flags(uri, flags)
+        } else {
+            Connection::open_with_flags(path, flags)
+        }
+        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < schema::LATEST {
+            return Err(Error::Database(format!(
+                "{label} needs upgrading (schema version {version}), which a read-only open cannot do; open it once without --read-only"
+            )));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            identity: file_identity(path),
+            read_only: true,
+            actor: actor.to_string(),
+        })
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// False once the database file has been deleted, moved or replaced
+    /// since it was opened: the screen must stop accepting edits.
+    pub fn file_intact(&self) -> bool {
+        self.identity.is_none() || file_identity(&self.path) == self.identity
     }
 
     pub fn path(&self) -> &Path {
@@ -158,6 +213,17 @@ pub struct ServiceInfo {
     pub id: String,
     pub name: String,
     pub head: Option<String>,
+}
+
+#[cfg(unix)]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::metadata(path).ok().map(|m| (m.len().min(1), 0))
 }
 
 /// UTC timestamp for history rows, second precision.

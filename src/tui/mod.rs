@@ -40,6 +40,12 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
             Err(e) => app.status = Some(format!("Backup failed: {e}")),
         }
     }
+    if store.is_read_only() && !mode.read_only {
+        app.role = app::Role::ReadOnly;
+    }
+    if store.is_read_only() {
+        app.status = Some("READ-ONLY: this database cannot be written here; lookups only".into());
+    }
     let mut live = live::Live::new();
     live.start(store, &mut app, mode.take_chair)?;
     let mut terminal = match ratatui::try_init() {
@@ -77,7 +83,8 @@ fn event_loop(
             match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
                 Event::Key(key) => {
                     if let Some(effect) = app.on_key(key) {
-                        app.perform(store, effect)?;
+                        let result = app.perform(store, effect);
+                        shown(app, result);
                     }
                 }
                 Event::Paste(text) => app.on_paste(&text),
@@ -86,15 +93,37 @@ fn event_loop(
             dirty = true;
         } else {
             // Another instance (or the CLI) committed: reload what we show.
-            let now = store.data_version()?;
+            if !store.file_intact() && app.role.edits() {
+                // Deleted or replaced underneath us: refuse edits rather than
+                // "save" into a file nobody will ever open again.
+                app.role = app::Role::ReadOnly;
+                app.status = Some(
+                    "The database file has been moved or deleted: nothing more can be saved from this screen. Restore it from backups/ and reopen."
+                        .into(),
+                );
+                dirty = true;
+            }
+            let now = store.data_version().unwrap_or(version);
             if now != version {
-                app.reload(store)?;
+                let result = app.reload(store);
+                shown(app, result);
                 dirty = true;
             }
             dirty |= app.ticking();
         }
-        dirty |= live.sync(store, app)?;
-        version = store.data_version()?;
+        match live.sync(store, app) {
+            Ok(changed) => dirty |= changed,
+            Err(e) => shown(app, Err(e)),
+        }
+        version = store.data_version().unwrap_or(version);
     }
     Ok(())
+}
+
+/// A database problem mid-meeting (locked past the busy timeout, a file
+/// gone) is shown on the status line; the meeting carries on.
+fn shown(app: &mut App, r: Result<()>) {
+    if let Err(e) = r {
+        app.status = Some(format!("Database problem: {e}. Nothing unsaved was lost; try again."));
+    }
 }
