@@ -231,3 +231,22 @@ fn another_instance_s_write_appears_on_reload() {
     assert_eq!(s.app.view.as_ref().unwrap().decisions[0].text, "Recorded by the minute-taker");
     assert_eq!(s.app.section, 4, "the viewer keeps their place");
 }
+
+#[test]
+fn a_new_action_can_go_to_another_service_and_a_bad_one_is_refused_inline() {
+    let mut s = screen(Mode::default(), true);
+    s.keys("]a").type_text("Joint audit").key(KeyCode::Tab).type_text("Owner").key(KeyCode::Tab).type_text("+1w");
+    s.key(KeyCode::Tab);
+    for _ in 0.."corporate-parenting".len() {
+        s.key(KeyCode::Backspace);
+    }
+    s.type_text("no-such-service").key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("form stays open") };
+    assert!(form.error.as_deref().unwrap().contains("unknown service 'no-such-service'"), "{:?}", form.error);
+    assert!(actions_raised(&s).is_empty());
+    for _ in 0.."no-such-service".len() {
+        s.key(KeyCode::Backspace);
+    }
+    s.type_text("early-help").key(KeyCode::Enter);
+    assert_eq!(s.store.action("A1", today()).unwrap().service.as_deref(), Some("early-help"));
+}

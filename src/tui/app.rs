@@ -448,17 +448,11 @@ impl App {
         let meeting = Some(self.meeting.id);
         let undo_note = Some("undo".to_string());
         Some(match (kind, submission) {
-            (FormKind::NewAction { service }, Submission::Action { text, owner, due }) => {
-                Effect::RecordAction(NewAction {
-                    text,
-                    owner,
-                    due: Some(due),
-                    service: Some(service.clone()),
-                    meeting,
-                    indicator: None,
-                })
+            (FormKind::NewAction { service: current }, Submission::Action { text, owner, due, service }) => {
+                let service = Some(service.unwrap_or_else(|| current.clone()));
+                Effect::RecordAction(NewAction { text, owner, due: Some(due), service, meeting, indicator: None })
             }
-            (FormKind::EditAction { reference }, Submission::Action { text, owner, due }) => {
+            (FormKind::EditAction { reference }, Submission::Action { text, owner, due, .. }) => {
                 let a = self.selected_action().filter(|a| &a.reference == reference)?;
                 Effect::UpdateAction {
                     reference: reference.clone(),

@@ -41,9 +41,20 @@ impl Field {
 /// What a submitted form asks for; the app turns it into a store write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Submission {
-    Action { text: String, owner: String, due: NaiveDate },
-    Carry { due: NaiveDate, note: String },
-    Decision { text: String },
+    /// `service` is set for new actions (the Service field), `None` for edits.
+    Action {
+        text: String,
+        owner: String,
+        due: NaiveDate,
+        service: Option<String>,
+    },
+    Carry {
+        due: NaiveDate,
+        note: String,
+    },
+    Decision {
+        text: String,
+    },
 }
 
 pub enum Outcome {
@@ -69,6 +80,7 @@ impl Form {
                 Field::new("Action", "", "what needs doing"),
                 Field::new("Owner", "", "who (a role or name)"),
                 Field::new("Due", "", "2024-03-31, +2w, end of march"),
+                Field::new("Service", service, "service id"),
             ],
         )
     }
@@ -266,6 +278,7 @@ impl Form {
                 text: required(0, "The action's text")?,
                 owner: required(1, "An owner")?,
                 due: due(2)?,
+                service: (self.fields.len() > 3).then(|| required(3, "A service")).transpose()?,
             }),
             FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
             FormKind::Decision { .. } => Ok(Submission::Decision { text: required(0, "The decision's text")? }),
@@ -314,7 +327,8 @@ mod tests {
         type_text(&mut f, "+2w");
         assert_eq!(f.due_preview(today()), Some(Ok(NaiveDate::from_ymd_opt(2023, 11, 28).unwrap())));
         match press(&mut f, KeyCode::Enter, &owners) {
-            Outcome::Submit(Submission::Action { text, owner, due }) => {
+            Outcome::Submit(Submission::Action { text, owner, due, service }) => {
+                assert_eq!(service.as_deref(), Some("early-help"), "defaults to the current service");
                 assert_eq!(text, "Audit the front door");
                 assert_eq!(owner, "Head of Service, Early Help");
                 assert_eq!(due.to_string(), "2023-11-28");
