@@ -105,21 +105,6 @@ fn data(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme)
         // The projector view breathes: a blank line between rows when there is room.
         Row::new(cells).bottom_margin(u16::from(app.mode.present && area.height >= 30))
     });
-    let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Length(if wide { 22 } else { 14 }),
-        Constraint::Fill(1),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(if wide { 12 } else { 1 }),
-        Constraint::Length(12),
-    ];
-    let mut header = vec!["RAG", "Code", "Indicator", "Value", "Baseline", "Target", "", "Trend"];
-    if wide {
-        widths.push(Constraint::Length(22));
-        header.push("Comparators");
-    }
     let table =
         Table::new(rows, widths).header(Row::new(header).style(theme.header())).row_highlight_style(theme.selected());
     let mut state = TableState::default().with_selected(Some(app.selected[0]));
