@@ -36,6 +36,11 @@ impl Error {
         Error::Io { context: context.into(), source }
     }
 
+    /// The reader of our output went away (`qprm actions | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// 2 for anything the user can fix by changing their input, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {

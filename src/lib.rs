@@ -6,6 +6,7 @@ pub mod cli;
 pub mod domain;
 pub mod error;
 pub mod pack;
+pub mod report;
 pub mod samples;
 pub mod store;
 pub mod text;

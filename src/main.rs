@@ -24,6 +24,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             for line in e.to_string().lines() {
                 eprintln!("qprm: error: {}", qprm::domain::sanitize::clean(line));

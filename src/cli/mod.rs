@@ -4,6 +4,7 @@
 
 mod action;
 mod demo;
+mod export;
 mod import;
 mod lookup;
 mod meeting;
@@ -89,6 +90,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Export the action log for Excel users and Scrutiny
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// A consistent copy of the live database, safe while meetings are open
     Backup {
         /// Where to write the copy (must not exist)
@@ -105,6 +111,28 @@ pub enum Command {
         period: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The whole action log (every status unless filtered)
+    Actions {
+        /// csv (Excel-ready), xlsx or json
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        owner: Option<String>,
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        /// open, overdue, done, dropped or all (default: all)
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        due_before: Option<String>,
     },
 }
 
@@ -339,6 +367,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Actions(args)) => action::list(ctx, &args),
         Some(Command::Decision { command }) => meeting::decision(ctx, command),
         Some(Command::Decisions { meeting, service, json }) => meeting::decisions(ctx, meeting, service, json),
+        Some(Command::Export { what }) => export::run(ctx, what),
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
             let bytes = store.backup_to(&file)?;

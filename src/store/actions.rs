@@ -41,6 +41,18 @@ pub struct ActionHistoryEntry {
     pub note: Option<String>,
 }
 
+/// One row of the exported action log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportRow {
+    #[serde(flatten)]
+    pub action: ActionRecord,
+    /// The date of the meeting where it was raised, else the day it was recorded.
+    pub raised_at: String,
+    pub last_update: String,
+    /// The latest change or note, in words.
+    pub last_note: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewAction {
     pub text: String,
@@ -336,6 +348,53 @@ impl Store {
         while let Some(row) = rows.next()? {
             let (action, _) = row_to_action(row, &today)?;
             each(action)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Streams the action log with what exports need besides each action:
+    /// when and where it was raised and its latest update with its note.
+    pub fn for_each_export_row(
+        &self,
+        f: &ActionFilter,
+        mut each: impl FnMut(ExportRow) -> Result<()>,
+    ) -> Result<usize> {
+        let mut last = self.conn.prepare_cached(
+            "SELECT at, note, field, old, new FROM action_history WHERE action_id = ?1 ORDER BY id DESC LIMIT 1",
+        )?;
+        let mut meeting_date = self.conn.prepare_cached("SELECT date FROM meetings WHERE id = ?1")?;
+        let today = f.today.to_string();
+        let (sql, args) = action_query(f);
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let mut rows = stmt.query(params.as_slice())?;
+        let mut n = 0;
+        while let Some(row) = rows.next()? {
+            let (action, id) = row_to_action(row, &today)?;
+            let raised_at = match action.meeting {
+                Some(m) => meeting_date.query_row([m], |r| r.get::<_, String>(0)).optional()?,
+                None => None,
+            }
+            .unwrap_or_else(|| action.created_at.get(..10).unwrap_or(&action.created_at).to_string());
+            let (last_update, last_note) = last
+                .query_row([id], |r| {
+                    let (at, note, field, old, new): (String, Option<String>, String, Option<String>, Option<String>) =
+                        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                    let what = match field.as_str() {
+                        "created" | "note" => note.clone(),
+                        f => Some(format!(
+                            "{f}: {} → {}{}",
+                            old.unwrap_or_default(),
+                            new.unwrap_or_default(),
+                            note.map(|n| format!(" ({n})")).unwrap_or_default()
+                        )),
+                    };
+                    Ok((at, what))
+                })
+                .optional()?
+                .unwrap_or_else(|| (action.updated_at.clone(), None));
+            each(ExportRow { action, raised_at, last_update, last_note })?;
             n += 1;
         }
         Ok(n)

@@ -16,7 +16,7 @@ mod presence;
 mod schema;
 mod view;
 
-pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, NewAction};
+pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, ExportRow, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
 pub use find::{Hit, HitKind};
 pub use import::{ImportOptions, ImportSummary, Replacement};

@@ -1,0 +1,73 @@
+//! `qprm export actions`: the action log as CSV, XLSX or JSON, to a file or
+//! standard output. A file is written to a temporary name and renamed into
+//! place, so a failed export never leaves half a spreadsheet behind.
+
+use super::{Ctx, ExportCommand, JsonStream, parse_status_filter};
+use crate::domain::StatusFilter;
+use crate::domain::dates::parse_iso;
+use crate::domain::sanitize::clean;
+use crate::error::{Error, Result};
+use crate::report::export::{CsvWriter, XlsxWriter};
+use crate::store::ActionFilter;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
+    let ExportCommand::Actions { format, output, owner, service, status, due_before } = cmd;
+    if !["csv", "xlsx", "json"].contains(&format.as_str()) {
+        return Err(Error::invalid(format!("--format: '{}' is not one of csv, xlsx, json", clean(&format))));
+    }
+    let status = match status {
+        None => StatusFilter::All,
+        s => parse_status_filter(s.as_deref())?,
+    };
+    let due_before = due_before
+        .as_deref()
+        .map(|d| parse_iso(d).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
+        .transpose()?;
+    let store = ctx.open_existing()?;
+    if let Some(s) = &service {
+        store.require_service(s)?;
+    }
+    let filter = ActionFilter { owner, service, status, due_before, ..ActionFilter::all(ctx.today) };
+    if format == "xlsx" && output.is_none() && std::io::stdout().is_terminal() {
+        return Err(Error::invalid("an XLSX file is binary: give -o FILE (or redirect standard output)"));
+    }
+    let mut buffer: Vec<u8> = Vec::new();
+    let sink: &mut dyn Write = if output.is_some() { &mut buffer } else { &mut *ctx.out };
+    let n = match format.as_str() {
+        "csv" => {
+            let mut w = CsvWriter::new(sink)?;
+            let n = store.for_each_export_row(&filter, |r| w.row(&r))?;
+            w.finish()?;
+            n
+        }
+        "xlsx" => {
+            let mut w = XlsxWriter::new()?;
+            let n = store.for_each_export_row(&filter, |r| w.row(&r))?;
+            sink.write_all(&w.finish()?).map_err(|e| Error::io("writing the spreadsheet", e))?;
+            n
+        }
+        _ => {
+            let mut stream = JsonStream::begin(sink)?;
+            let n = store.for_each_export_row(&filter, |r| stream.item(&r))?;
+            stream.end()?;
+            n
+        }
+    };
+    if let Some(path) = output {
+        write_atomically(&path, &buffer)?;
+        eprintln!("{}", clean(&format!("exported {n} action(s) to {}", path.display())));
+    }
+    Ok(())
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let label = clean(&path.display().to_string());
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(format!("{label}: cannot write beside it"), e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(format!("{label}: writing"), e))?;
+    tmp.persist(path).map_err(|e| Error::io(format!("{label}: saving"), e.error))?;
+    Ok(())
+}
