@@ -250,3 +250,17 @@ fn a_new_action_can_go_to_another_service_and_a_bad_one_is_refused_inline() {
     s.type_text("early-help").key(KeyCode::Enter);
     assert_eq!(s.store.action("A1", today()).unwrap().service.as_deref(), Some("early-help"));
 }
+
+#[test]
+fn search_reaches_audit_findings_and_jumps_to_their_section() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char('/')).type_text("life story");
+    let Overlay::Search(search) = &s.app.overlay else { panic!("search open") };
+    let i = search.hits.iter().position(|h| h.kind == qprm::store::HitKind::Finding).expect("a finding");
+    for _ in 0..i {
+        s.key(KeyCode::Down);
+    }
+    s.key(KeyCode::Enter);
+    assert_eq!(s.app.section, 1, "findings live in the Audits section");
+    assert_eq!(s.app.screen, View::Service);
+}

@@ -109,3 +109,38 @@ pub fn kpi(
     ))?;
     Ok(())
 }
+
+pub fn search(ctx: &mut Ctx<'_>, text: &str, limit: u32, json: bool) -> Result<()> {
+    if crate::store::fts_query(text).is_none() {
+        return Err(Error::invalid("give some words to search for, e.g. qprm search supervision"));
+    }
+    let store = ctx.open_existing()?;
+    let hits = store.search(text, limit.clamp(1, 1000))?;
+    if json {
+        return ctx.json(&hits);
+    }
+    if hits.is_empty() {
+        return ctx.line(format!("nothing found for '{}'", clean(text)));
+    }
+    let mut t = Table::new(&[("kind", 8), ("ref", 11), ("where", 40), ("match", 100)]);
+    for h in &hits {
+        let place = match (&h.meeting_date, &h.period) {
+            (Some(d), _) => format!("meeting {d}"),
+            (None, Some(p)) => p.clone(),
+            _ => String::new(),
+        };
+        let place = [h.service.clone().unwrap_or_default(), place]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let title = if h.title.is_empty() { String::new() } else { format!("{}: ", h.title) };
+        t.row(vec![
+            h.kind.as_str().into(),
+            h.reference.as_str().into(),
+            place.into(),
+            format!("{title}{}", h.snippet).into(),
+        ]);
+    }
+    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+}

@@ -90,6 +90,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Full-text search across actions, decisions, audit findings and feedback
+    Search {
+        /// Words to find (each must appear; prefixes match: "supervis")
+        text: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Export the action log for Excel users and Scrutiny
     Export {
         #[command(subcommand)]
@@ -368,6 +377,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Decision { command }) => meeting::decision(ctx, command),
         Some(Command::Decisions { meeting, service, json }) => meeting::decisions(ctx, meeting, service, json),
         Some(Command::Export { what }) => export::run(ctx, what),
+        Some(Command::Search { text, limit, json }) => lookup::search(ctx, &text.join(" "), limit, json),
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
             let bytes = store.backup_to(&file)?;

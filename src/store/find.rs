@@ -1,6 +1,6 @@
-//! The meeting screen's `/` lookup: indicators, actions and the meeting's
-//! decisions whose text contains a phrase. Full-text search across all
-//! history is a separate, indexed feature (`qprm search`).
+//! The meeting screen's `/` lookup: indicators by code or name, then the
+//! same full-text search as `qprm search` (actions, decisions, audit
+//! findings, feedback), each hit with the service and section to jump to.
 
 use super::Store;
 use crate::error::Result;
@@ -11,6 +11,8 @@ pub enum HitKind {
     Indicator,
     Action,
     Decision,
+    Finding,
+    Feedback,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,21 +40,17 @@ impl Store {
             let (service, label) = row?;
             hits.push(Hit { kind: HitKind::Indicator, service, label });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT a.service_id, a.ref || '  ' || a.text FROM actions a JOIN owners o ON o.id = a.owner_id
-             WHERE a.ref LIKE ?1 ESCAPE '\\' OR a.text LIKE ?1 ESCAPE '\\' OR o.name LIKE ?1 ESCAPE '\\'
-             ORDER BY a.status IN ('done', 'dropped'), a.due LIMIT ?2",
-        )?;
-        for row in stmt.query_map(params![pattern, limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (service, label) = row?;
-            hits.push(Hit { kind: HitKind::Action, service, label });
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT service_id, text FROM decisions WHERE meeting_id = ?1 AND text LIKE ?2 ESCAPE '\\' ORDER BY id LIMIT ?3",
-        )?;
-        for row in stmt.query_map(params![meeting, pattern, limit], |r| Ok((r.get(0)?, r.get(1)?)))? {
-            let (service, label) = row?;
-            hits.push(Hit { kind: HitKind::Decision, service, label });
+        let _ = meeting; // every meeting's records are searchable; the hit says where it lives
+        for h in self.search(phrase, limit)? {
+            let kind = match h.kind.as_str() {
+                "action" => HitKind::Action,
+                "decision" => HitKind::Decision,
+                "finding" => HitKind::Finding,
+                _ => HitKind::Feedback,
+            };
+            let when = h.meeting_date.clone().or(h.period.clone()).map(|w| format!(" ({w})")).unwrap_or_default();
+            let title = if h.title.is_empty() { String::new() } else { format!("{}: ", h.title) };
+            hits.push(Hit { kind, service: h.service, label: format!("{} {title}{}{when}", h.reference, h.snippet) });
         }
         Ok(hits)
     }

@@ -14,6 +14,7 @@ mod meetings;
 mod overview;
 mod presence;
 mod schema;
+mod search;
 mod view;
 
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, ExportRow, NewAction};
@@ -24,6 +25,7 @@ pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
+pub use search::{SearchHit, fts_query};
 pub use view::{FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};

@@ -511,6 +511,8 @@ impl App {
                         crate::store::HitKind::Indicator => 0,
                         crate::store::HitKind::Action => ACTIONS,
                         crate::store::HitKind::Decision => DECISIONS,
+                        crate::store::HitKind::Finding => 1,
+                        crate::store::HitKind::Feedback => 2,
                     };
                     if let Some(pos) =
                         hit.service.as_ref().and_then(|s| self.meeting.agenda.iter().position(|a| a == s))

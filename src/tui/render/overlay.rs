@@ -43,6 +43,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
                         HitKind::Indicator => "indicator",
                         HitKind::Action => "action",
                         HitKind::Decision => "decision",
+                        HitKind::Finding => "audit",
+                        HitKind::Feedback => "feedback",
                     };
                     ListItem::new(format!(
                         "{kind:<9} {}  [{}]",

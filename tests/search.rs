@@ -1,0 +1,109 @@
+//! Full-text search: ranking, the index following every write, safe input,
+//! and the v3 migration indexing what an existing database already holds.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::{TestDb, stdout_json};
+use qprm::store::{ActionChange, NewAction, Store};
+
+fn loaded() -> (tempfile::TempDir, Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("q.db"), "test").unwrap();
+    let meeting = qprm::samples::load_samples(&mut store).unwrap();
+    (dir, store, meeting)
+}
+
+#[test]
+fn closer_matches_rank_first_and_hits_say_where_they_live() {
+    let (_d, mut store, meeting) = loaded();
+    store.record_decision(meeting, Some("early-help"), "Zebrafish pilot: zebrafish audit of zebrafish cases").unwrap();
+    store
+        .record_decision(
+            meeting,
+            Some("localities"),
+            "A long decision about many things, among them one zebrafish, and budgets, staffing, training and estates",
+        )
+        .unwrap();
+    let hits = store.search("zebrafish", 10).unwrap();
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].service.as_deref(), Some("early-help"), "BM25: the focused decision first");
+    assert!(hits[0].rank <= hits[1].rank);
+    assert_eq!(hits[0].kind, "decision");
+    assert_eq!(hits[0].meeting_date.as_deref(), Some("2023-11-14"));
+    assert_eq!(hits[0].period.as_deref(), Some("2023-10"));
+    assert!(hits[0].snippet.contains("[Zebrafish]"), "{}", hits[0].snippet);
+
+    let findings = store.search("supervision", 50).unwrap();
+    assert!(findings.iter().any(|h| h.kind == "finding" && h.period.is_some()));
+    assert!(findings.iter().any(|h| h.kind == "feedback"), "feedback themes and quotes are searched");
+    assert!(store.search("supervis", 5).unwrap().len() == 5, "prefixes match");
+    assert!(store.search("siân", 5).unwrap().is_empty(), "no match is an empty list, not an error");
+    for odd in ["\"", "AND", "(x", "NEAR(", "*", "col:x", "-"] {
+        assert!(store.search(odd, 5).is_ok(), "{odd:?} must not be an FTS syntax error");
+    }
+}
+
+#[test]
+fn the_index_follows_edits_and_replaced_packs() {
+    let (_d, mut store, meeting) = loaded();
+    let today = NaiveDate::from_ymd_opt(2023, 11, 14).unwrap();
+    let a = store
+        .record_action(&NewAction {
+            text: "Commission the quokka review".into(),
+            owner: "Head of Service, Early Help".into(),
+            due: Some(today),
+            service: Some("early-help".into()),
+            meeting: Some(meeting),
+            indicator: None,
+        })
+        .unwrap();
+    assert_eq!(store.search("quokka", 5).unwrap()[0].reference, a.reference);
+    store
+        .update_action(
+            &a.reference,
+            &ActionChange { text: Some("Commission the wombat review".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(store.search("quokka", 5).unwrap().is_empty(), "old words leave the index");
+    assert_eq!(store.search("wombat", 5).unwrap().len(), 1);
+    assert_eq!(store.search("early help wombat", 5).unwrap().len(), 1, "owners are searchable too");
+}
+
+#[test]
+fn upgrading_an_existing_database_indexes_what_it_holds() {
+    let db = TestDb::with_meeting();
+    db.cmd().args(["decision", "add", "Capybara pilot agreed", "--meeting", "1"]).assert().success();
+    // Wind the file back to schema 2, as a database written before search existed.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch(
+        "DROP TABLE search_index;
+         DROP TRIGGER search_action_insert; DROP TRIGGER search_action_update;
+         DROP TRIGGER search_decision_insert; DROP TRIGGER search_decision_update;
+         DROP TRIGGER search_finding_insert; DROP TRIGGER search_finding_delete;
+         DROP TRIGGER search_feedback_insert; DROP TRIGGER search_feedback_delete;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let hits = stdout_json(&db.cmd().args(["search", "capybara", "--json"]).output().unwrap());
+    assert_eq!(hits[0]["kind"], "decision");
+    assert_eq!(hits[0]["text"], "Capybara pilot agreed");
+    let actions = stdout_json(&db.cmd().args(["search", "permanent", "leadership", "--json"]).output().unwrap());
+    assert!(actions.as_array().unwrap().iter().any(|h| h["kind"] == "action" && h["ref"] == "2.9"));
+}
+
+#[test]
+fn search_command_output_and_errors() {
+    let db = TestDb::with_meeting();
+    let out = db.cmd().args(["search", "supervision"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("finding") && text.contains("[Supervision]"), "{text}");
+    db.cmd().args(["search", "--", "--"]).assert().code(2);
+    let json = stdout_json(&db.cmd().args(["search", "supervision", "--json", "--limit", "3"]).output().unwrap());
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    for key in ["kind", "ref", "service", "period", "meeting", "meeting_date", "title", "text", "snippet", "rank"] {
+        assert!(json[0].get(key).is_some(), "{key}");
+    }
+}
