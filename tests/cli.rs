@@ -212,3 +212,29 @@ fn runtime_failures_exit_1() {
     let blocker = db.file("blocker", "x");
     db.cmd().arg("--db").arg(blocker.join("qprm.db")).arg("import").args(fixture_paths()).assert().code(1);
 }
+
+#[test]
+fn decision_register_filters_by_period_range_and_text() {
+    let db = TestDb::with_fixtures();
+    db.cmd().args(["meeting", "new", "--date", "2023-10-10", "--period", "2023-09"]).assert().success();
+    db.cmd().args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10"]).assert().success();
+    db.cmd()
+        .args(["decision", "add", "Adopt the supervision policy", "--meeting", "1", "--service", "quality-assurance"])
+        .assert()
+        .success();
+    db.cmd()
+        .args(["decision", "add", "Review supervision again", "--meeting", "2", "--service", "quality-assurance"])
+        .assert()
+        .success();
+    db.cmd().args(["decision", "add", "Fund two posts", "--meeting", "2"]).assert().success();
+    let texts = |args: &[&str]| -> Vec<String> {
+        let v = stdout_json(&db.cmd().arg("decisions").args(args).arg("--json").output().unwrap());
+        v.as_array().unwrap().iter().map(|d| d["text"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(texts(&["--from", "2023-10"]), ["Review supervision again", "Fund two posts"]);
+    assert_eq!(texts(&["--to", "2023-09"]), ["Adopt the supervision policy"]);
+    assert_eq!(texts(&["--text", "supervis"]), ["Review supervision again", "Adopt the supervision policy"]);
+    assert_eq!(texts(&["--text", "supervision", "--from", "2023-10", "--to", "2023-10"]), ["Review supervision again"]);
+    assert!(texts(&["--text", "nothing-like-this"]).is_empty());
+    db.cmd().args(["decisions", "--from", "October"]).assert().code(2).stderr(contains("--from"));
+}

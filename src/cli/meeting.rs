@@ -81,13 +81,19 @@ pub fn decision(ctx: &mut Ctx<'_>, cmd: DecisionCommand) -> Result<()> {
     Ok(())
 }
 
-pub fn decisions(ctx: &mut Ctx<'_>, meeting: Option<String>, service: Option<String>, json: bool) -> Result<()> {
+pub fn decisions(
+    ctx: &mut Ctx<'_>,
+    meeting: Option<String>,
+    service: Option<String>,
+    filter: DecisionFilter,
+    json: bool,
+) -> Result<()> {
     let store = ctx.open_existing()?;
     let meeting: Option<MeetingRecord> = meeting.map(|m| store.find_meeting(&m)).transpose()?;
     if let Some(s) = &service {
         store.require_service(s)?;
     }
-    let filter = DecisionFilter { meeting: meeting.map(|m| m.id), service, limit: None };
+    let filter = DecisionFilter { meeting: meeting.map(|m| m.id), service, ..filter };
     if json {
         let mut stream = JsonStream::begin(&mut *ctx.out)?;
         store.for_each_decision(&filter, |d| stream.item(&d))?;

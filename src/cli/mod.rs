@@ -87,6 +87,15 @@ pub enum Command {
         meeting: Option<String>,
         #[arg(long)]
         service: Option<String>,
+        /// Meetings reviewing this period or later (YYYY-MM)
+        #[arg(long)]
+        from: Option<String>,
+        /// Meetings reviewing this period or earlier (YYYY-MM)
+        #[arg(long)]
+        to: Option<String>,
+        /// Words the decision contains
+        #[arg(long)]
+        text: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -375,7 +384,18 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Action { command }) => action::run(ctx, command),
         Some(Command::Actions(args)) => action::list(ctx, &args),
         Some(Command::Decision { command }) => meeting::decision(ctx, command),
-        Some(Command::Decisions { meeting, service, json }) => meeting::decisions(ctx, meeting, service, json),
+        Some(Command::Decisions { meeting, service, from, to, text, json }) => {
+            let period = |p: Option<String>, flag: &str| {
+                p.map(|p| p.parse().map_err(|e| Error::invalid(format!("{flag}: {e}")))).transpose()
+            };
+            let filter = crate::store::DecisionFilter {
+                from: period(from, "--from")?,
+                to: period(to, "--to")?,
+                text,
+                ..Default::default()
+            };
+            meeting::decisions(ctx, meeting, service, filter, json)
+        }
         Some(Command::Export { what }) => export::run(ctx, what),
         Some(Command::Search { text, limit, json }) => lookup::search(ctx, &text.join(" "), limit, json),
         Some(Command::Backup { file }) => {

@@ -23,6 +23,11 @@ pub struct DecisionRecord {
 pub struct DecisionFilter {
     pub meeting: Option<i64>,
     pub service: Option<String>,
+    /// Meetings reviewing periods from..=to.
+    pub from: Option<crate::domain::Period>,
+    pub to: Option<crate::domain::Period>,
+    /// Words the decision must contain (full-text, prefix match).
+    pub text: Option<String>,
     pub limit: Option<u32>,
 }
 
@@ -111,6 +116,23 @@ impl Store {
         if let Some(s) = &f.service {
             args.push(Box::new(s.clone()));
             sql += &format!(" AND d.service_id = ?{}", args.len());
+        }
+        if let Some(p) = f.from {
+            args.push(Box::new(p.to_string()));
+            sql += &format!(" AND m.period >= ?{}", args.len());
+        }
+        if let Some(p) = f.to {
+            args.push(Box::new(p.to_string()));
+            sql += &format!(" AND m.period <= ?{}", args.len());
+        }
+        if let Some(text) = &f.text {
+            // Through the search index: decision rows are id * 4 + 1 there.
+            let query = super::fts_query(text).unwrap_or_else(|| "\"\"".into());
+            args.push(Box::new(query));
+            sql += &format!(
+                " AND d.id IN (SELECT (rowid - 1) / 4 FROM search_index WHERE search_index MATCH ?{} AND kind = 'decision')",
+                args.len()
+            );
         }
         sql += " ORDER BY m.date DESC, d.meeting_id DESC, d.id";
         if let Some(limit) = f.limit {

@@ -108,7 +108,7 @@ impl Store {
         let actions = self.meeting_actions(meeting.id, service, today)?;
         let mut decisions = Vec::new();
         self.for_each_decision(
-            &DecisionFilter { meeting: Some(meeting.id), service: Some(service.to_string()), limit: None },
+            &DecisionFilter { meeting: Some(meeting.id), service: Some(service.to_string()), ..Default::default() },
             |d| {
                 decisions.push(d);
                 Ok(())
@@ -151,7 +151,7 @@ impl Store {
     pub fn earlier_decisions(&self, meeting: i64, service: &str, limit: u32) -> Result<Vec<DecisionRecord>> {
         let mut out = Vec::new();
         self.for_each_decision(
-            &DecisionFilter { meeting: None, service: Some(service.to_string()), limit: Some(limit + 50) },
+            &DecisionFilter { service: Some(service.to_string()), limit: Some(limit + 50), ..Default::default() },
             |d| {
                 if d.meeting != meeting && out.len() < limit as usize {
                     out.push(d);
