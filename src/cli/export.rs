@@ -1,6 +1,7 @@
-//! `qprm export actions`: the action log as CSV, XLSX or JSON, to a file or
-//! standard output. A file is written to a temporary name and renamed into
-//! place, so a failed export never leaves half a spreadsheet behind.
+//! Report commands: `qprm export actions` (the action log as CSV, XLSX or
+//! JSON) and `qprm minutes` (Markdown, HTML or JSON), to a file or standard
+//! output. A file is written to a temporary name and renamed into place, so
+//! a failed run never leaves half a document behind.
 
 use super::{Ctx, ExportCommand, JsonStream, parse_status_filter};
 use crate::domain::StatusFilter;
@@ -60,6 +61,28 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
         eprintln!("{}", clean(&format!("exported {n} action(s) to {}", path.display())));
     }
     Ok(())
+}
+
+pub fn minutes(ctx: &mut Ctx<'_>, meeting: &str, format: &str, output: Option<std::path::PathBuf>) -> Result<()> {
+    if !["md", "html", "json"].contains(&format) {
+        return Err(Error::invalid(format!("--format: '{}' is not one of md, html, json", clean(format))));
+    }
+    let store = ctx.open_existing()?;
+    let m = store.find_meeting(meeting)?;
+    let minutes = store.minutes(m.id)?;
+    let text = match format {
+        "md" => crate::report::minutes::markdown(&minutes),
+        "html" => crate::report::minutes::html(&minutes),
+        _ => serde_json::to_string_pretty(&minutes).map_err(|e| Error::io("writing JSON", e.into()))? + "\n",
+    };
+    match output {
+        Some(path) => {
+            write_atomically(&path, text.as_bytes())?;
+            eprintln!("{}", clean(&format!("minutes of meeting {} ({}) written to {}", m.id, m.date, path.display())));
+            Ok(())
+        }
+        None => ctx.out.write_all(text.as_bytes()).map_err(super::write_err),
+    }
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -108,6 +108,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The minutes of a meeting: attendance, per service the headline data, decisions, new and carried-forward actions
+    Minutes {
+        /// Meeting id or date
+        meeting: String,
+        /// md, html or json
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Export the action log for Excel users and Scrutiny
     Export {
         #[command(subcommand)]
@@ -397,6 +408,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
             meeting::decisions(ctx, meeting, service, filter, json)
         }
         Some(Command::Export { what }) => export::run(ctx, what),
+        Some(Command::Minutes { meeting, format, output }) => export::minutes(ctx, &meeting, &format, output),
         Some(Command::Search { text, limit, json }) => lookup::search(ctx, &text.join(" "), limit, json),
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;

@@ -3,3 +3,4 @@
 //! never query it themselves.
 
 pub mod export;
+pub mod minutes;

@@ -1,0 +1,325 @@
+//! Minutes as Markdown (renders cleanly on common viewers) and HTML (one
+//! self-contained file that prints on A4 with a page break between
+//! services). All text is sanitised, and escaped for its format.
+
+use crate::domain::rag::format_number;
+use crate::domain::sanitize::clean;
+use crate::store::{ActionHistoryEntry, KpiRow, Minutes, MinutesService};
+use std::fmt::Write;
+
+fn long_date(iso: &str) -> String {
+    crate::domain::dates::parse_iso(iso).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|_| iso.to_string())
+}
+
+fn value(r: &KpiRow, v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |v| r.unit.format(v))
+}
+
+fn audit_line(s: &MinutesService) -> Option<String> {
+    let a = s.audits.as_ref()?;
+    let pct = a.good_or_better_pct()?;
+    let target = a.good_or_better_target.map(|t| format!("; target {}%", format_number(t))).unwrap_or_default();
+    let below = a.good_or_better_target.is_some_and(|t| pct < t);
+    Some(format!(
+        "Audits: {} of {} rated good or better ({}%{target}){}; {} with family feedback.",
+        a.outstanding + a.good,
+        a.completed,
+        format_number(pct),
+        if below { ", below target" } else { "" },
+        a.with_family_feedback
+    ))
+}
+
+/// One update made at the meeting, in words.
+fn update_text(h: &ActionHistoryEntry) -> String {
+    let change = match h.field.as_str() {
+        "note" | "created" => String::new(),
+        f => format!("{f} {} → {}", h.old.as_deref().unwrap_or("—"), h.new.as_deref().unwrap_or("—")),
+    };
+    let note = h.note.as_deref().filter(|n| *n != "undo").unwrap_or("");
+    clean(&[change.as_str(), note].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(": "))
+}
+
+/// Markdown-safe text: sanitised, one line, with the characters that
+/// Markdown would treat as syntax escaped.
+fn md(s: &str) -> String {
+    let mut out = String::new();
+    for c in clean(s).chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '{' | '}') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn markdown(m: &Minutes) -> String {
+    let mut o = String::new();
+    let mt = &m.meeting;
+    let _ = writeln!(o, "# Quality Performance and Review Meeting: {}\n", long_date(&mt.date));
+    let _ = writeln!(o, "- **Reviewing:** {}", md(&mt.period));
+    let _ = writeln!(o, "- **Chair:** {}", md(mt.chair.as_deref().unwrap_or("—")));
+    let present = if mt.attendees.is_empty() {
+        "—".into()
+    } else {
+        mt.attendees.iter().map(|a| md(a)).collect::<Vec<_>>().join("; ")
+    };
+    let _ = writeln!(o, "- **Present:** {present}");
+    let apologies = if mt.apologies.is_empty() {
+        "none".into()
+    } else {
+        mt.apologies.iter().map(|a| md(a)).collect::<Vec<_>>().join("; ")
+    };
+    let _ = writeln!(o, "- **Apologies:** {apologies}\n");
+    for (i, s) in m.services.iter().enumerate() {
+        let _ = writeln!(o, "## {}. {}\n", i + 1, md(&s.service.name));
+        if let Some(head) = &s.service.head {
+            let _ = writeln!(o, "Presented by {}.\n", md(head));
+        }
+        let _ = writeln!(o, "### Headline data\n");
+        if s.headline.is_empty() {
+            let _ = writeln!(o, "No red or amber indicators ({} green).\n", s.greens);
+        } else {
+            let _ = writeln!(
+                o,
+                "| RAG | Indicator | Value | Baseline | Target | Direction |\n| --- | --- | --- | --- | --- | --- |"
+            );
+            for r in &s.headline {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} ({}) | {} | {} | {} | {} |",
+                    r.rag.label(),
+                    md(&r.name),
+                    md(&r.code),
+                    value(r, r.value),
+                    value(r, r.baseline),
+                    value(r, r.target),
+                    r.direction.arrow()
+                );
+            }
+            let _ = writeln!(o, "\n{} further indicator(s) green.\n", s.greens);
+        }
+        if let Some(line) = audit_line(s) {
+            let _ = writeln!(o, "{line}\n");
+        }
+        let _ = writeln!(o, "### Decisions\n");
+        if s.decisions.is_empty() {
+            let _ = writeln!(o, "None recorded.\n");
+        } else {
+            for (n, d) in s.decisions.iter().enumerate() {
+                let _ = writeln!(o, "{}. {}", n + 1, md(&d.text));
+            }
+            o.push('\n');
+        }
+        let _ = writeln!(o, "### New actions\n");
+        if s.new_actions.is_empty() {
+            let _ = writeln!(o, "None.\n");
+        } else {
+            let _ = writeln!(o, "| Ref | Action | Owner | Due |\n| --- | --- | --- | --- |");
+            for a in &s.new_actions {
+                let _ = writeln!(o, "| {} | {} | {} | {} |", md(&a.reference), md(&a.text), md(&a.owner), md(&a.due));
+            }
+            o.push('\n');
+        }
+        let _ = writeln!(o, "### Carried-forward actions\n");
+        if s.carried_forward.is_empty() {
+            let _ = writeln!(o, "None.\n");
+        } else {
+            let _ = writeln!(
+                o,
+                "| Ref | Action | Owner | Due | Status | Update at this meeting |\n| --- | --- | --- | --- | --- | --- |"
+            );
+            for c in &s.carried_forward {
+                let a = &c.action;
+                let words = a.status.as_str().replace('_', " ");
+                let status = if a.overdue { format!("{words} (overdue)") } else { words };
+                let updates =
+                    c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    md(&a.reference),
+                    md(&a.text),
+                    md(&a.owner),
+                    md(&a.due),
+                    md(&status),
+                    if updates.is_empty() { "—".into() } else { md(&updates) }
+                );
+            }
+            o.push('\n');
+        }
+    }
+    let _ = writeln!(o, "## Action summary\n");
+    if m.action_summary.is_empty() {
+        let _ = writeln!(o, "No open actions on this agenda.");
+    } else {
+        let _ = writeln!(o, "| Owner | Open | Overdue |\n| --- | --- | --- |");
+        for s in &m.action_summary {
+            let _ = writeln!(o, "| {} | {} | {} |", md(&s.owner), s.open, s.overdue);
+        }
+    }
+    o
+}
+
+/// HTML-escaped, sanitised text.
+fn h(s: &str) -> String {
+    clean(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+const CSS: &str = "@page { size: A4; margin: 18mm 16mm; }
+body { font-family: system-ui, 'Segoe UI', Arial, sans-serif; font-size: 10.5pt; color: #111; max-width: 190mm; margin: auto; }
+h1 { font-size: 17pt; margin-bottom: 4pt; } h2 { font-size: 13.5pt; border-bottom: 1px solid #999; padding-bottom: 2pt; }
+h3 { font-size: 11pt; margin: 10pt 0 4pt; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt; page-break-inside: auto; }
+th, td { border: 1px solid #bbb; padding: 3pt 5pt; text-align: left; vertical-align: top; }
+th { background: #eef1f6; } tr { page-break-inside: avoid; }
+.red { font-weight: bold; color: #9c0006; } .amber { color: #7a5a00; } .overdue { font-weight: bold; color: #9c0006; }
+section.service { page-break-before: always; } section.service:first-of-type { page-break-before: auto; }
+dl.meta dt { font-weight: bold; float: left; width: 7em; } dl.meta dd { margin-left: 7.5em; }
+@media print { a { color: inherit; text-decoration: none; } }";
+
+pub fn html(m: &Minutes) -> String {
+    let mut o = String::new();
+    let mt = &m.meeting;
+    let title = format!("Quality Performance and Review Meeting: {}", long_date(&mt.date));
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{CSS}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n<dl class=\"meta\">\n",
+        h(&title),
+        h(&title)
+    );
+    let list = |v: &[String], none: &str| {
+        if v.is_empty() { none.to_string() } else { v.iter().map(|x| h(x)).collect::<Vec<_>>().join("; ") }
+    };
+    let _ = write!(
+        o,
+        "<dt>Reviewing</dt><dd>{}</dd>\n<dt>Chair</dt><dd>{}</dd>\n<dt>Present</dt><dd>{}</dd>\n<dt>Apologies</dt><dd>{}</dd>\n</dl>\n",
+        h(&mt.period),
+        h(mt.chair.as_deref().unwrap_or("—")),
+        list(&mt.attendees, "—"),
+        list(&mt.apologies, "none")
+    );
+    for (i, s) in m.services.iter().enumerate() {
+        let _ = write!(o, "<section class=\"service\">\n<h2>{}. {}</h2>\n", i + 1, h(&s.service.name));
+        if let Some(head) = &s.service.head {
+            let _ = writeln!(o, "<p>Presented by {}.</p>", h(head));
+        }
+        let _ = writeln!(o, "<h3>Headline data</h3>");
+        if s.headline.is_empty() {
+            let _ = writeln!(o, "<p>No red or amber indicators ({} green).</p>", s.greens);
+        } else {
+            let _ = writeln!(
+                o,
+                "<table><thead><tr><th>RAG</th><th>Indicator</th><th>Value</th><th>Baseline</th><th>Target</th><th>Direction</th></tr></thead><tbody>"
+            );
+            for r in &s.headline {
+                let _ = writeln!(
+                    o,
+                    "<tr><td class=\"{}\">{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    r.rag.as_str(),
+                    h(r.rag.label()),
+                    h(&r.name),
+                    h(&r.code),
+                    h(&value(r, r.value)),
+                    h(&value(r, r.baseline)),
+                    h(&value(r, r.target)),
+                    h(r.direction.arrow())
+                );
+            }
+            let _ = writeln!(o, "</tbody></table>\n<p>{} further indicator(s) green.</p>", s.greens);
+        }
+        if let Some(line) = audit_line(s) {
+            let _ = writeln!(o, "<p>{}</p>", h(&line));
+        }
+        let _ = writeln!(o, "<h3>Decisions</h3>");
+        if s.decisions.is_empty() {
+            let _ = writeln!(o, "<p>None recorded.</p>");
+        } else {
+            let items: String = s.decisions.iter().map(|d| format!("<li>{}</li>", h(&d.text))).collect();
+            let _ = writeln!(o, "<ol>{items}</ol>");
+        }
+        let _ = writeln!(o, "<h3>New actions</h3>");
+        if s.new_actions.is_empty() {
+            let _ = writeln!(o, "<p>None.</p>");
+        } else {
+            let _ = writeln!(
+                o,
+                "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th></tr></thead><tbody>"
+            );
+            for a in &s.new_actions {
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    h(&a.reference),
+                    h(&a.text),
+                    h(&a.owner),
+                    h(&a.due)
+                );
+            }
+            let _ = writeln!(o, "</tbody></table>");
+        }
+        let _ = writeln!(o, "<h3>Carried-forward actions</h3>");
+        if s.carried_forward.is_empty() {
+            let _ = writeln!(o, "<p>None.</p>");
+        } else {
+            let _ = writeln!(
+                o,
+                "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th><th>Update at this meeting</th></tr></thead><tbody>"
+            );
+            for c in &s.carried_forward {
+                let a = &c.action;
+                let words = a.status.as_str().replace('_', " ");
+                let status = if a.overdue {
+                    format!("<span class=\"overdue\">{} (overdue)</span>", h(&words))
+                } else {
+                    h(&words)
+                };
+                let updates =
+                    c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
+                let _ = writeln!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}</td><td>{}</td></tr>",
+                    h(&a.reference),
+                    h(&a.text),
+                    h(&a.owner),
+                    h(&a.due),
+                    if updates.is_empty() { "—".into() } else { h(&updates) }
+                );
+            }
+            let _ = writeln!(o, "</tbody></table>");
+        }
+        let _ = writeln!(o, "</section>");
+    }
+    let _ = writeln!(o, "<section>\n<h2>Action summary</h2>");
+    if m.action_summary.is_empty() {
+        let _ = writeln!(o, "<p>No open actions on this agenda.</p>");
+    } else {
+        let _ = writeln!(o, "<table><thead><tr><th>Owner</th><th>Open</th><th>Overdue</th></tr></thead><tbody>");
+        for s in &m.action_summary {
+            let _ = writeln!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", h(&s.owner), s.open, s.overdue);
+        }
+        let _ = writeln!(o, "</tbody></table>");
+    }
+    let _ = writeln!(o, "</section>\n</body>\n</html>");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{h, md};
+
+    #[test]
+    fn escaping() {
+        assert_eq!(
+            h("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(md("a | b *c* [x](y) <b>"), "a \\| b \\*c\\* \\[x\\](y) \\<b\\>");
+        assert_eq!(md("line\nbreak\u{1b}[2J"), "line break");
+    }
+}

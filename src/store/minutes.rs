@@ -1,0 +1,123 @@
+//! What the minutes of one meeting record: attendance, then per service in
+//! agenda order its headline data (reds and ambers), audits, decisions, new
+//! actions and carried-forward actions with the updates made at this
+//! meeting, and an owner summary. Overdue is judged as of the meeting's
+//! date, so the minutes read the same whenever they are produced.
+
+use super::{
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo,
+    Store,
+};
+use crate::domain::{Period, Rag};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CarriedAction {
+    #[serde(flatten)]
+    pub action: ActionRecord,
+    /// Changes and notes recorded at this meeting, oldest first.
+    pub updates: Vec<ActionHistoryEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MinutesService {
+    pub service: ServiceInfo,
+    /// Red and amber indicators for the period, reds first.
+    pub headline: Vec<KpiRow>,
+    pub greens: usize,
+    pub audits: Option<AuditSummary>,
+    pub decisions: Vec<DecisionRecord>,
+    pub new_actions: Vec<ActionRecord>,
+    pub carried_forward: Vec<CarriedAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct OwnerSummary {
+    pub owner: String,
+    pub open: usize,
+    pub overdue: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Minutes {
+    pub format: &'static str,
+    pub meeting: MeetingRecord,
+    /// Service names by id, for headings.
+    pub services: Vec<MinutesService>,
+    pub action_summary: Vec<OwnerSummary>,
+}
+
+impl Store {
+    pub fn minutes(&self, meeting: i64) -> Result<Minutes> {
+        let m = self.meeting(meeting)?;
+        let period: Period = m.period.parse().map_err(Error::Database)?;
+        // Overdue as of the meeting, not as of whenever the minutes are printed.
+        let as_of = crate::domain::dates::parse_iso(&m.date).map_err(Error::Database)?;
+        let infos = self.services()?;
+        // Minutes of an earlier meeting must not carry actions raised later.
+        let later: std::collections::HashSet<i64> = {
+            let mut stmt = self.conn.prepare("SELECT id FROM meetings WHERE date > ?1 OR (date = ?1 AND id > ?2)")?;
+            stmt.query_map(rusqlite::params![m.date, m.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        let mut services = Vec::new();
+        let mut owners: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+        for id in &m.agenda {
+            let Some(service) = infos.iter().find(|s| &s.id == id).cloned() else { continue };
+            let rows = self.kpi_rows(Some(id), Some(period))?;
+            let greens = rows.iter().filter(|r| r.rag == Rag::Green).count();
+            let mut headline: Vec<KpiRow> =
+                rows.into_iter().filter(|r| matches!(r.rag, Rag::Red | Rag::Amber)).collect();
+            headline.sort_by_key(|r| (r.rag != Rag::Red, r.code.clone()));
+            let mut decisions = Vec::new();
+            self.for_each_decision(
+                &DecisionFilter { meeting: Some(m.id), service: Some(id.clone()), ..Default::default() },
+                |d| {
+                    if d.status == "recorded" {
+                        decisions.push(d);
+                    }
+                    Ok(())
+                },
+            )?;
+            let mut new_actions = Vec::new();
+            let mut carried_forward = Vec::new();
+            for va in self.meeting_actions(m.id, id, as_of)? {
+                let a = va.action;
+                if a.meeting.is_some_and(|id| later.contains(&id)) {
+                    continue;
+                }
+                // Undone in the meeting: dropped with that reason; not minuted as new.
+                if a.meeting == Some(m.id) {
+                    if a.status != crate::domain::ActionStatus::Dropped {
+                        let entry = owners.entry(a.owner.clone()).or_default();
+                        entry.0 += usize::from(!a.status.is_closed());
+                        entry.1 += usize::from(a.overdue);
+                        new_actions.push(a);
+                    }
+                    continue;
+                }
+                let history = self.action_with_history(&a.reference, as_of)?.history.unwrap_or_default();
+                let updates: Vec<ActionHistoryEntry> =
+                    history.into_iter().filter(|h| h.meeting == Some(m.id)).collect();
+                let entry = owners.entry(a.owner.clone()).or_default();
+                entry.0 += usize::from(!a.status.is_closed());
+                entry.1 += usize::from(a.overdue);
+                carried_forward.push(CarriedAction { action: a, updates });
+            }
+            services.push(MinutesService {
+                service,
+                headline,
+                greens,
+                audits: self.audit_summary(id, period)?,
+                decisions,
+                new_actions,
+                carried_forward,
+            });
+        }
+        let action_summary = owners
+            .into_iter()
+            .filter(|(_, (open, _))| *open > 0)
+            .map(|(owner, (open, overdue))| OwnerSummary { owner, open, overdue })
+            .collect();
+        Ok(Minutes { format: "qprm-minutes/1", meeting: m, services, action_summary })
+    }
+}

@@ -1,0 +1,154 @@
+//! Minutes: golden files (insta snapshots) in each format on the fixtures,
+//! and carry-forward across two meetings.
+
+use chrono::NaiveDate;
+use qprm::domain::{ActionStatus, Period};
+use qprm::report::minutes::{html, markdown};
+use qprm::store::{ActionChange, NewAction, NewMeeting, Store};
+
+fn date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+fn new_action(text: &str, service: &str, meeting: i64, due: &str) -> NewAction {
+    NewAction {
+        text: text.into(),
+        owner: format!("Head of Service, {service}"),
+        due: date(due),
+        service: Some(service.into()),
+        meeting: Some(meeting),
+        indicator: None,
+    }
+}
+
+/// The demo meeting with a realistic set of things recorded in it.
+fn recorded_meeting() -> (tempfile::TempDir, Store, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("q.db"), "minutes").unwrap();
+    let m = qprm::samples::load_samples(&mut store).unwrap();
+    store.record_decision(m, Some("corporate-parenting"), "Escalate health assessment delays to the ICB").unwrap();
+    store.record_decision(m, Some("early-help"), "Pilot the <new> audit tool & report back").unwrap();
+    let undone = store.record_decision(m, Some("early-help"), "Recorded in error").unwrap();
+    store.withdraw_decision(undone.id, "undone from the meeting screen (u)").unwrap();
+    store
+        .record_action(&new_action(
+            "Report on placement stability for older teenagers",
+            "corporate-parenting",
+            m,
+            "2024-01-31",
+        ))
+        .unwrap();
+    let oops = store.record_action(&new_action("Typed in error", "corporate-parenting", m, "2024-01-31")).unwrap();
+    store
+        .update_action(
+            &oops.reference,
+            &ActionChange {
+                status: Some(ActionStatus::Dropped),
+                note: Some("undone".into()),
+                meeting: Some(m),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .update_action(
+            "1.11",
+            &ActionChange {
+                note: Some("Draft to Corporate Parenting Board in December".into()),
+                meeting: Some(m),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    store
+        .update_action(
+            "1.12",
+            &ActionChange {
+                status: Some(ActionStatus::Done),
+                note: Some("review actions complete".into()),
+                meeting: Some(m),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    (dir, store, m)
+}
+
+fn snapshot(name: &str, text: &str) {
+    insta::with_settings!({ filters => vec![(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z", "[timestamp]")] }, {
+        insta::assert_snapshot!(name, text);
+    });
+}
+
+#[test]
+fn minutes_in_every_format_match_the_golden_files() {
+    let (_d, store, m) = recorded_meeting();
+    let minutes = store.minutes(m).unwrap();
+    let md = markdown(&minutes);
+    snapshot("minutes_md", &md);
+    let html = html(&minutes);
+    snapshot("minutes_html", &html);
+    snapshot("minutes_json", &serde_json::to_string_pretty(&minutes).unwrap());
+
+    assert!(md.contains("| A1 | Report on placement stability"), "new action listed");
+    assert!(!md.contains("Typed in error"), "an undone action is not minuted");
+    assert!(!md.contains("Recorded in error"), "a withdrawn decision is not minuted");
+    assert!(md.contains("| 1.12 |") && md.contains("done"), "closed in the meeting shows as closed");
+    assert!(md.contains("Draft to Corporate Parenting Board in December"), "the update given at the meeting");
+    assert!(html.contains("Pilot the &lt;new&gt; audit tool &amp; report back"), "HTML escapes all text");
+    assert!(!html.contains("<new>"));
+    assert!(html.contains("page-break-before: always") && html.contains("size: A4"), "prints on A4, a service a page");
+    assert_eq!(md, markdown(&store.minutes(m).unwrap()), "stable from run to run");
+}
+
+#[test]
+fn open_actions_carry_forward_to_the_next_meeting_with_their_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("q.db"), "minutes").unwrap();
+    qprm::samples::load_samples(&mut store).unwrap(); // meeting 1: 2023-11-14
+    let october = store
+        .create_meeting(&NewMeeting {
+            date: date("2023-10-10"),
+            period: "2023-09".parse::<Period>().ok(),
+            chair: Some("Director".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let november = store.find_meeting("2023-11-14").unwrap();
+    let a = store
+        .record_action(&new_action("Audit supervision in Early Help", "early-help", october.id, "2023-11-30"))
+        .unwrap();
+    // At the November meeting the action is reviewed: new date, a note.
+    store
+        .update_action(
+            &a.reference,
+            &ActionChange {
+                due: date("2023-12-15"),
+                note: Some("half the audits done".into()),
+                meeting: Some(november.id),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let raised_later =
+        store.record_action(&new_action("Raised in November", "early-help", november.id, "2024-01-31")).unwrap();
+
+    let nov = store.minutes(november.id).unwrap();
+    let eh = nov.services.iter().find(|s| s.service.id == "early-help").unwrap();
+    let carried = eh.carried_forward.iter().find(|c| c.action.reference == a.reference).expect("carried forward");
+    assert_eq!(carried.action.due, "2023-12-15");
+    let notes: Vec<_> = carried.updates.iter().filter_map(|u| u.note.as_deref()).collect();
+    assert_eq!(notes, ["half the audits done"]);
+    assert!(eh.new_actions.iter().any(|n| n.reference == raised_later.reference));
+    let md = markdown(&nov);
+    assert!(md.contains("due 2023-11-30 → 2023-12-15: half the audits done"), "{md}");
+
+    let oct = store.minutes(october.id).unwrap();
+    let eh = oct.services.iter().find(|s| s.service.id == "early-help").unwrap();
+    assert!(eh.new_actions.iter().any(|n| n.reference == a.reference), "raised in October");
+    assert!(
+        eh.carried_forward.iter().all(|c| c.action.reference != raised_later.reference),
+        "nothing from later meetings"
+    );
+    assert!(eh.new_actions.iter().all(|n| n.reference != raised_later.reference));
+}
