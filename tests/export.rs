@@ -88,7 +88,29 @@ fn xlsx_has_dates_filters_frozen_header_and_highlighted_overdue_rows() {
     let sheet_xml = read("xl/worksheets/sheet1.xml");
     assert!(sheet_xml.contains("<autoFilter"), "filters on the header");
     assert!(sheet_xml.contains("ySplit=\"1\""), "header row frozen");
-    assert!(read("xl/styles.xml").contains("FFC7CE"), "an overdue highlight fill exists");
+    let styles = read("xl/styles.xml");
+    assert!(styles.contains("FFC7CE"), "an overdue highlight fill exists");
+
+    // The ref cell (column A) of each data row: overdue rows use a different
+    // (highlighted) style from the rest, and all overdue rows share it.
+    let overdue_col = 6;
+    let style_of_ref_cell = |excel_row: usize| -> String {
+        let tag = format!("<c r=\"A{excel_row}\"");
+        let at = sheet_xml.find(&tag).unwrap_or_else(|| panic!("cell A{excel_row}"));
+        let cell = &sheet_xml[at..at + sheet_xml[at..].find('>').unwrap()];
+        cell.split("s=\"").nth(1).map(|v| v.split('"').next().unwrap().to_string()).unwrap_or_default()
+    };
+    let (mut late, mut on_time) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+    for (i, r) in rows.iter().enumerate().skip(1) {
+        let style = style_of_ref_cell(i + 1);
+        if r[overdue_col] == Data::String("yes".into()) {
+            late.insert(style)
+        } else {
+            on_time.insert(style)
+        };
+    }
+    assert_eq!(late.len(), 1, "every overdue row highlighted the same way: {late:?}");
+    assert!(!on_time.is_empty() && late.is_disjoint(&on_time), "overdue rows stand out: {late:?} vs {on_time:?}");
 }
 
 #[test]
