@@ -336,9 +336,13 @@ impl Store {
         Ok(action)
     }
 
-    /// Streams the action log through `each`, ordered by due date, without
-    /// holding the whole log in memory. Returns how many rows matched.
-    pub fn for_each_action(&self, f: &ActionFilter, mut each: impl FnMut(ActionRecord) -> Result<()>) -> Result<usize> {
+    /// Runs the action-log query for a filter, handing each action and its
+    /// row id to `each` as it is read; the one loop every lookup shares.
+    fn each_action_row(
+        &self,
+        f: &ActionFilter,
+        mut each: impl FnMut(ActionRecord, i64) -> Result<()>,
+    ) -> Result<usize> {
         let today = f.today.to_string();
         let (sql, args) = action_query(f);
         let mut stmt = self.conn.prepare(&sql)?;
@@ -346,11 +350,17 @@ impl Store {
         let mut rows = stmt.query(params.as_slice())?;
         let mut n = 0;
         while let Some(row) = rows.next()? {
-            let (action, _) = row_to_action(row, &today)?;
-            each(action)?;
+            let (action, id) = row_to_action(row, &today)?;
+            each(action, id)?;
             n += 1;
         }
         Ok(n)
+    }
+
+    /// Streams the action log through `each`, ordered by due date, without
+    /// holding the whole log in memory. Returns how many rows matched.
+    pub fn for_each_action(&self, f: &ActionFilter, mut each: impl FnMut(ActionRecord) -> Result<()>) -> Result<usize> {
+        self.each_action_row(f, |a, _| each(a))
     }
 
     /// Streams the action log with what exports need besides each action:
@@ -364,14 +374,7 @@ impl Store {
             "SELECT at, note, field, old, new FROM action_history WHERE action_id = ?1 ORDER BY id DESC LIMIT 1",
         )?;
         let mut meeting_date = self.conn.prepare_cached("SELECT date FROM meetings WHERE id = ?1")?;
-        let today = f.today.to_string();
-        let (sql, args) = action_query(f);
-        let mut stmt = self.conn.prepare(&sql)?;
-        let params: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let mut rows = stmt.query(params.as_slice())?;
-        let mut n = 0;
-        while let Some(row) = rows.next()? {
-            let (action, id) = row_to_action(row, &today)?;
+        self.each_action_row(f, |action, id| {
             let raised_at = match action.meeting {
                 Some(m) => meeting_date.query_row([m], |r| r.get::<_, String>(0)).optional()?,
                 None => None,
@@ -394,10 +397,8 @@ impl Store {
                 })
                 .optional()?
                 .unwrap_or_else(|| (action.updated_at.clone(), None));
-            each(ExportRow { action, raised_at, last_update, last_note })?;
-            n += 1;
-        }
-        Ok(n)
+            each(ExportRow { action, raised_at, last_update, last_note })
+        })
     }
 
     /// SQLite's plan for the action-log query, one line per step, so tests
