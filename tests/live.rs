@@ -281,3 +281,28 @@ fn read_only_screens_use_a_read_only_connection() {
     let immutable = Store::open_read_only(&db.path, "read-only", true).unwrap();
     assert_eq!(immutable.meetings(5).unwrap().len(), 1);
 }
+
+#[test]
+fn sigterm_and_sighup_end_the_screen_cleanly_keeping_typed_text() {
+    for signal in ["-TERM", "-HUP"] {
+        let db = TestDb::with_meeting();
+        let mut screen = Pty::spawn(&db, &[], &[]);
+        screen.wait_for("CHAIR");
+        screen.send("]");
+        screen.send("d");
+        screen.type_text("Typed just before the window closed");
+        screen.wait_for("Typed just before the window closed");
+        let status = std::process::Command::new("kill").args([signal, &screen.pid().to_string()]).status().unwrap();
+        assert!(status.success());
+        assert!(screen.wait_exit(), "{signal}: a clean exit");
+        assert!(!screen.alternate_screen(), "{signal}: terminal restored");
+        let store = Store::open(&db.path, "check").unwrap();
+        let (kind, _, fields) = store.draft(1, "chair").unwrap().expect("the draft is kept");
+        assert_eq!(
+            (kind.as_str(), fields[0].as_str()),
+            ("decision", "Typed just before the window closed"),
+            "{signal}"
+        );
+        assert!(store.presence(1).unwrap().is_none(), "{signal}: the chair was handed back");
+    }
+}

@@ -59,7 +59,16 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     // Bracketed paste delivers a clipboard as one event, so it cannot be
     // mistaken for keys (an Enter inside it must not save a form).
     let _ = execute!(std::io::stdout(), EnableBracketedPaste);
-    let result = event_loop(&mut terminal, store, &mut app, &mut live);
+    // SIGTERM (shutdown), SIGHUP (terminal window closed) and SIGINT end the
+    // meeting screen the same way as q: the draft is already saved, the
+    // chair handed back, the terminal restored.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))
+            .map_err(|e| Error::io("installing signal handlers", e))?;
+    }
+    let result = event_loop(&mut terminal, store, &mut app, &mut live, &stop);
     let finished = live.finish(store, &app);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -71,10 +80,11 @@ fn event_loop(
     store: &mut Store,
     app: &mut App,
     live: &mut live::Live,
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Result<()> {
     let mut version = store.data_version()?;
     let mut dirty = true;
-    while !app.quit {
+    while !app.quit && !stop.load(std::sync::atomic::Ordering::Relaxed) {
         if dirty {
             terminal.draw(|f| render::render(app, f)).map_err(|e| Error::io("drawing", e))?;
             dirty = false;
@@ -117,7 +127,8 @@ fn event_loop(
         }
         version = store.data_version().unwrap_or(version);
     }
-    Ok(())
+    // Whatever was typed since the last tick is kept as a draft.
+    app.sync_draft(store)
 }
 
 /// A database problem mid-meeting (locked past the busy timeout, a file
