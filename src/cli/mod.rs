@@ -124,6 +124,8 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Check the database file for damage (SQLite integrity and foreign keys)
+    Check,
     /// A consistent copy of the live database, safe while meetings are open
     Backup {
         /// Where to write the copy (must not exist)
@@ -410,6 +412,24 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Export { what }) => export::run(ctx, what),
         Some(Command::Minutes { meeting, format, output }) => export::minutes(ctx, &meeting, &format, output),
         Some(Command::Search { text, limit, json }) => lookup::search(ctx, &text.join(" "), limit, json),
+        Some(Command::Check) => {
+            let path = ctx.db_path()?;
+            let label = crate::domain::sanitize::clean(&path.display().to_string());
+            let store = Store::open_read_only(&path, "check", false)
+                .map_err(|e| Error::Database(format!("{e}; restore a backup (see README, Backups)")))?;
+            let problems = store.check().map_err(|e| {
+                Error::Database(format!("{label} is damaged: {e}; restore a backup (see README, Backups)"))
+            })?;
+            if problems.is_empty() {
+                return ctx.line(format!("ok: {label} passed SQLite's integrity and foreign-key checks"));
+            }
+            let mut lines: Vec<String> = problems.iter().take(20).map(|p| crate::domain::sanitize::clean(p)).collect();
+            lines.insert(
+                0,
+                format!("{label} is damaged ({} problem(s)); restore a backup (see README, Backups):", problems.len()),
+            );
+            Err(Error::Database(lines.join("\n")))
+        }
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
             let bytes = store.backup_to(&file)?;

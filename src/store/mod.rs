@@ -173,6 +173,26 @@ impl Store {
         std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
     }
 
+    /// SQLite's integrity and foreign-key checks: an empty list means sound.
+    pub fn check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))?
+        {
+            let (table, rowid, parent) = row?;
+            problems.push(format!("{table} row {} refers to a missing {parent} row", rowid.unwrap_or(0)));
+        }
+        Ok(problems)
+    }
+
     /// Services and indicators already stored, for validating packs that
     /// refer to them.
     pub fn known(&self) -> Result<Known> {
@@ -260,7 +280,7 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
         Ok((app, version, tables))
     };
     let (app, version, tables) = probe()
-        .map_err(|e| Error::Database(format!("{label}: cannot be read as a database ({e}); it was left untouched")))?;
+        .map_err(|e| Error::Database(format!("{label} is damaged and cannot be read ({e}); it was left untouched")))?;
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
