@@ -67,3 +67,25 @@ fn read_only_no_colour_screen_explains_and_changes_nothing() {
     assert!(pty.wait_exit());
     assert_eq!(db.snapshot(), before, "a read-only session writes nothing");
 }
+
+#[test]
+fn a_flood_of_queued_keys_never_delays_a_save() {
+    let db = meeting_db();
+    let mut pty = Pty::spawn(&db, &[], &[]);
+    pty.wait_for("Agenda overview");
+    pty.send("]");
+    pty.send("4");
+    // Thousands of key-repeats queued at once, then a form and a save.
+    pty.type_text(&"jk".repeat(2_000));
+    pty.send("a");
+    pty.type_text("Saved after a key flood");
+    pty.send("\t");
+    pty.type_text("Principal Social Worker");
+    pty.send("\t");
+    pty.type_text("+1w");
+    pty.send("\r");
+    pty.wait_for("Saved action A1");
+    pty.send("q");
+    pty.send("y");
+    assert!(pty.wait_exit());
+}

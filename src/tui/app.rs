@@ -89,7 +89,9 @@ pub enum Effect {
     },
     Undo,
     Search(String),
-    /// Selection moved or the agenda item changed: load what the screen shows.
+    /// The selected action changed: load just its history.
+    History,
+    /// The agenda item changed: load what the screen shows.
     Reload,
 }
 
@@ -219,6 +221,11 @@ impl App {
             self.view = Some(view);
         }
         self.clamp();
+        self.load_history(store)
+    }
+
+    /// The selected action's history, for the Actions section's detail pane.
+    fn load_history(&mut self, store: &Store) -> Result<()> {
         self.history = match self.selected_action() {
             Some(a) => store.action_with_history(&a.reference, self.today)?.history.unwrap_or_default(),
             None => Vec::new(),
@@ -331,7 +338,7 @@ impl App {
                 let s = &mut self.selected[self.section];
                 *s = if down { (*s + 1).min(last) } else { s.saturating_sub(1) };
                 if self.section == ACTIONS {
-                    return Some(Effect::Reload);
+                    return Some(Effect::History);
                 }
             }
             Action::Open if self.screen == Screen::Overview && n > 0 => {
@@ -543,6 +550,10 @@ impl App {
     pub fn perform(&mut self, store: &mut Store, effect: Effect) -> Result<()> {
         match effect {
             Effect::Reload => {}
+            Effect::History => {
+                self.load_history(store)?;
+                return Ok(());
+            }
             Effect::Search(phrase) => {
                 let hits = store.find_in_meeting(self.meeting.id, &phrase, 20)?;
                 if let Overlay::Search(s) = &mut self.overlay {

@@ -18,6 +18,8 @@ use std::time::Duration;
 
 /// How often an idle screen wakes to check for changes by other instances.
 const TICK: Duration = Duration::from_millis(500);
+/// Queued events handled before the screen is drawn again.
+const MAX_EVENTS_PER_FRAME: usize = 512;
 
 /// Options for one meeting screen beyond its mode.
 #[derive(Debug, Clone, Copy)]
@@ -90,15 +92,23 @@ fn event_loop(
             dirty = false;
         }
         if event::poll(TICK).map_err(|e| Error::io("reading the keyboard", e))? {
-            match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
-                Event::Key(key) => {
-                    if let Some(effect) = app.on_key(key) {
-                        let result = app.perform(store, effect);
-                        shown(app, result);
+            // Handle everything already queued (key-repeat, a fast typist)
+            // before drawing again, so a burst never delays a save; bounded
+            // so the screen still refreshes during a flood.
+            for _ in 0..MAX_EVENTS_PER_FRAME {
+                match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
+                    Event::Key(key) => {
+                        if let Some(effect) = app.on_key(key) {
+                            let result = app.perform(store, effect);
+                            shown(app, result);
+                        }
                     }
+                    Event::Paste(text) => app.on_paste(&text),
+                    _ => {}
                 }
-                Event::Paste(text) => app.on_paste(&text),
-                _ => {}
+                if app.quit || !event::poll(Duration::ZERO).map_err(|e| Error::io("reading the keyboard", e))? {
+                    break;
+                }
             }
             dirty = true;
         } else {
