@@ -52,3 +52,79 @@ fn truncated_and_garbage_files_give_clear_messages_not_panics() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not an SQLite file"));
     assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x42u8; 10_000], "left untouched");
 }
+
+/// A small tmpfs, unmounted when dropped. `None` where mounting is not
+/// permitted (not root, or a container without the capability).
+struct TinyFs(std::path::PathBuf);
+
+impl TinyFs {
+    fn mount(dir: &std::path::Path, size: &str) -> Option<TinyFs> {
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        status.success().then(|| TinyFs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for TinyFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_message_and_loses_nothing_saved() {
+    let outer = tempfile::tempdir().unwrap();
+    let mnt = outer.path().join("tiny");
+    std::fs::create_dir(&mnt).unwrap();
+    let Some(_fs) = TinyFs::mount(&mnt, "2m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here; the full-disk test needs root");
+        return;
+    };
+    let db_path = mnt.join("qprm.db");
+    let qprm = || {
+        let mut c = assert_cmd::Command::cargo_bin("qprm").unwrap();
+        c.env("QPRM_DB", &db_path).env("QPRM_TODAY", common::TODAY);
+        c
+    };
+    qprm().arg("import").arg(common::fixture_paths()[0].clone()).assert().success();
+    qprm()
+        .args(["action", "add", "Saved before the disk filled", "--owner", "O", "--due", "2024-01-01"])
+        .assert()
+        .success();
+    // Fill every remaining byte.
+    let filler = mnt.join("filler");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.flush();
+    }
+    let mut refused = 0;
+    for i in 0..20 {
+        let text = format!("{} {i}", "a long action text that needs new pages ".repeat(40));
+        let out = qprm()
+            .args(["action", "add", &text, "--owner", &format!("Owner {i}"), "--due", "2024-01-01"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        if !out.status.success() {
+            refused += 1;
+            assert!(err.starts_with("qprm: error:") && err.contains("full"), "a clear message: {err}");
+            assert!(!err.contains("damaged"), "a full disk is not damage: {err}");
+        }
+    }
+    assert!(refused > 0, "the disk really was full");
+    std::fs::remove_file(&filler).unwrap();
+    qprm().arg("check").assert().success();
+    let log = common::stdout_json(&qprm().args(["actions", "--json"]).output().unwrap());
+    assert!(
+        log.as_array().unwrap().iter().any(|a| a["text"] == "Saved before the disk filled"),
+        "nothing saved was lost"
+    );
+}

@@ -415,8 +415,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Check) => {
             let path = ctx.db_path()?;
             let label = crate::domain::sanitize::clean(&path.display().to_string());
-            let store = Store::open_read_only(&path, "check", false)
-                .map_err(|e| Error::Database(format!("{e}; restore a backup (see README, Backups)")))?;
+            let store = Store::open_read_only(&path, "check", false)?;
             let problems = store.check().map_err(|e| {
                 Error::Database(format!("{label} is damaged: {e}; restore a backup (see README, Backups)"))
             })?;

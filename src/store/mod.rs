@@ -239,6 +239,31 @@ pub struct ServiceInfo {
     pub head: Option<String>,
 }
 
+/// Says what stopped a database from opening. Only SQLite's "corrupt" and
+/// "not a database" mean the file is damaged; a full disk or an unreadable
+/// folder must never be reported as damage.
+fn open_error(label: &str, e: &rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode::*;
+    let code = match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
+        _ => None,
+    };
+    Error::Database(match code {
+        Some(DatabaseCorrupt | NotADatabase) => {
+            format!(
+                "{label} is damaged and cannot be read ({e}); it was left untouched: restore a backup (README, Backups)"
+            )
+        }
+        Some(DiskFull) => {
+            format!("{label}: the disk is full ({e}); free some space and try again. Nothing was changed")
+        }
+        Some(SystemIoFailure | CannotOpen | PermissionDenied | ReadOnly) => format!(
+            "{label} cannot be opened ({e}): is the disk full, or the folder read-only or unreachable? Nothing was changed"
+        ),
+        _ => format!("{label} cannot be read ({e}); it was left untouched"),
+    })
+}
+
 #[cfg(unix)]
 fn file_identity(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
@@ -279,8 +304,7 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         Ok((app, version, tables))
     };
-    let (app, version, tables) = probe()
-        .map_err(|e| Error::Database(format!("{label} is damaged and cannot be read ({e}); it was left untouched")))?;
+    let (app, version, tables) = probe().map_err(|e| open_error(label, &e))?;
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
