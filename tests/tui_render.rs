@@ -109,27 +109,44 @@ fn present_mode_is_calm() {
 }
 
 #[test]
-fn every_screen_survives_every_size() {
-    let mut s = screen(Mode::default(), true);
-    let sizes =
-        [(1, 1), (2, 1), (1, 5), (10, 3), (39, 9), (40, 10), (41, 11), (60, 15), (80, 24), (120, 30), (400, 120)];
-    let mut screens = 0;
-    for step in ["", "]", "2", "3", "4", "5", "a", "?", "/"] {
-        for c in step.chars() {
-            s.key(KeyCode::Char(c));
-        }
-        for (w, h) in sizes {
-            let t = text(&draw(&s, w, h));
-            if w < 40 || h < 10 {
-                assert!(t.replace('\n', "").contains("Enlarge") || w * h < 20, "{w}x{h}: {t}");
+fn every_screen_survives_every_size_in_colour_and_mono() {
+    let sizes = [
+        (1, 1),
+        (2, 1),
+        (1, 5),
+        (10, 3),
+        (39, 9),
+        (40, 10),
+        (41, 11),
+        (60, 15),
+        (80, 24),
+        (120, 30),
+        (200, 50),
+        (400, 120),
+    ];
+    let mut drawn = 0;
+    for colour in [true, false] {
+        let mut s = screen(Mode::default(), colour);
+        // Overview, each section, then the action form, help and search on top.
+        for step in ["", "]", "2", "3", "4", "5", "a", "?", "/"] {
+            for c in step.chars() {
+                s.key(KeyCode::Char(c));
+            }
+            for (w, h) in sizes {
+                let buf = draw(&s, w, h);
+                let t = text(&buf);
+                if w < 40 || h < 10 {
+                    assert!(t.replace('\n', "").contains("Enlarge") || w * h < 20, "{w}x{h}: {t}");
+                }
+                assert!(colour || !has_colour(&buf), "NO_COLOR: no colour at {w}x{h} after {step:?}");
+                drawn += 1;
+            }
+            if matches!(step, "a" | "?" | "/") {
+                s.key(KeyCode::Esc);
             }
         }
-        if step == "a" || step == "?" || step == "/" {
-            s.key(KeyCode::Esc);
-        }
-        screens += 1;
     }
-    assert_eq!(screens, 9);
+    assert_eq!(drawn, 2 * 9 * 12);
 }
 
 #[test]

@@ -379,8 +379,8 @@ impl App {
                 }
             }
             Action::Search => {
-                let mut input = TextArea::default();
-                input.set_placeholder_text("indicator, action or decision text");
+                let mut input = super::forms::plain_input(vec![String::new()]);
+                input.set_placeholder_text("indicator, action, decision, audit or feedback words");
                 self.overlay = Overlay::Search(Box::new(Search { input, hits: Vec::new(), selected: 0 }));
             }
             Action::Overview => self.screen = Screen::Overview,

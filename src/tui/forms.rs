@@ -27,7 +27,7 @@ pub struct Field {
 
 impl Field {
     fn new(label: &'static str, value: &str, placeholder: &str) -> Field {
-        let mut input = TextArea::new(vec![value.to_string()]);
+        let mut input = plain_input(vec![value.to_string()]);
         input.set_placeholder_text(placeholder);
         input.move_cursor(ratatui_textarea::CursorMove::End);
         Field { label, input, initial: value.to_string() }
@@ -36,6 +36,16 @@ impl Field {
     pub fn value(&self) -> String {
         self.input.lines().join(" ").trim().to_string()
     }
+}
+
+/// A text field styled by modifiers only (dim placeholder, reversed
+/// selection): the widget's default colours would break `NO_COLOR`.
+pub fn plain_input(lines: Vec<String>) -> TextArea<'static> {
+    use ratatui::style::{Modifier, Style};
+    let mut input = TextArea::new(lines);
+    input.set_placeholder_style(Style::new().add_modifier(Modifier::DIM));
+    input.set_selection_style(Style::new().add_modifier(Modifier::REVERSED));
+    input
 }
 
 /// What a submitted form asks for; the app turns it into a store write.
