@@ -124,6 +124,19 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Build a synthetic database of realistic shape (for benchmarks and training); never touches your own database
+    Generate {
+        /// The new database file to create (must not exist)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Years of monthly meetings
+        #[arg(long, default_value_t = 10)]
+        years: u32,
+        #[arg(long, default_value_t = 10)]
+        services: u32,
+        #[arg(long, default_value_t = 50_000)]
+        actions: u64,
+    },
     /// Check the database file for damage (SQLite integrity and foreign keys)
     Check,
     /// A consistent copy of the live database, safe while meetings are open
@@ -412,6 +425,41 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Export { what }) => export::run(ctx, what),
         Some(Command::Minutes { meeting, format, output }) => export::minutes(ctx, &meeting, &format, output),
         Some(Command::Search { text, limit, json }) => lookup::search(ctx, &text.join(" "), limit, json),
+        Some(Command::Generate { out, years, services, actions }) => {
+            let label = crate::domain::sanitize::clean(&out.display().to_string());
+            if out.exists() {
+                return Err(Error::invalid(format!("{label} already exists; generate only ever creates a new file")));
+            }
+            if services > 200 || years > 50 || actions > 20_000_000 {
+                return Err(Error::invalid("at most 50 years, 200 services and 20,000,000 actions"));
+            }
+            let started = std::time::Instant::now();
+            let mut store = Store::open(&out, "generate")?;
+            let made = store.generate(crate::store::GenerateOptions { years, services, actions });
+            drop(store);
+            let made = match made {
+                Ok(m) => m,
+                Err(e) => {
+                    // Half a synthetic database is worth nothing; don't leave one.
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", out.display()));
+                    }
+                    return Err(e);
+                }
+            };
+            ctx.line(format!(
+                "generated {label} in {:.1} s: {} meetings, {} services, {} indicators, {} values, {} actions ({} history rows), {} decisions, {} owners",
+                started.elapsed().as_secs_f64(),
+                made.meetings,
+                made.services,
+                made.indicators,
+                made.values,
+                made.actions,
+                made.history,
+                made.decisions,
+                made.owners
+            ))
+        }
         Some(Command::Check) => {
             let path = ctx.db_path()?;
             let label = crate::domain::sanitize::clean(&path.display().to_string());

@@ -8,6 +8,7 @@
 mod actions;
 mod decisions;
 mod find;
+mod generate;
 mod import;
 mod kpi;
 mod meetings;
@@ -21,6 +22,7 @@ mod view;
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, ExportRow, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
 pub use find::{Hit, HitKind};
+pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};

@@ -4,8 +4,11 @@
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), include_str!("schema_v3.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3];
+
+/// Schema v3 is the search index and its triggers, then indexing what is
+/// already recorded (also reused after bulk loads by `generate`).
+const V3: &str = concat!(include_str!("schema_v3.sql"), include_str!("schema_v3_backfill.sql"));
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
