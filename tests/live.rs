@@ -306,3 +306,17 @@ fn sigterm_and_sighup_end_the_screen_cleanly_keeping_typed_text() {
         assert!(store.presence(1).unwrap().is_none(), "{signal}: the chair was handed back");
     }
 }
+
+#[test]
+fn screens_opened_for_one_meeting_share_one_automatic_backup() {
+    let db = TestDb::with_meeting();
+    for _ in 0..2 {
+        let mut screen = Pty::spawn(&db, &[], &[]);
+        screen.wait_for("CHAIR");
+        screen.send("q");
+        screen.send("y");
+        assert!(screen.wait_exit());
+    }
+    let backups = std::fs::read_dir(db.dir.path().join("backups")).unwrap().count();
+    assert_eq!(backups, 1, "a second screen within 12 hours reuses the first backup");
+}

@@ -126,9 +126,14 @@ pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")
 }
 
-/// Takes a backup when a meeting screen opens, keeping the newest `keep`.
-/// Returns the new backup's path.
-pub fn backup_on_open(store: &Store, keep: usize) -> Result<PathBuf> {
+/// A backup younger than this is recent enough: the chair's, the minute-
+/// taker's and the projector's screens opening for one meeting share it.
+const BACKUP_FRESH: Duration = Duration::from_secs(12 * 3600);
+
+/// Takes a backup when a meeting screen opens (unless one was taken in the
+/// last 12 hours), keeping the newest `keep`. Returns the backup's path and
+/// whether it was taken now.
+pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
     let dir = backup_dir(store.path());
     if !dir.exists() {
         let mut builder = std::fs::DirBuilder::new();
@@ -138,6 +143,16 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<PathBuf> {
         builder.create(&dir).map_err(|e| crate::Error::io(format!("creating {}", dir.display()), e))?;
     }
     let stem = store.path().file_stem().and_then(|s| s.to_str()).unwrap_or("qprm").to_string();
+    let recent = std::fs::read_dir(&dir)
+        .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db")))
+        .filter_map(|e| Some((e.path(), e.metadata().ok()?.modified().ok()?)))
+        .filter(|(_, t)| t.elapsed().is_ok_and(|age| age < BACKUP_FRESH))
+        .max_by_key(|(_, t)| *t);
+    if let Some((path, _)) = recent {
+        return Ok((path, false));
+    }
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let mut path = dir.join(format!("{stem}-{stamp}.db"));
     let mut n = 1;
@@ -160,5 +175,5 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<PathBuf> {
     for p in old.into_iter().take(excess) {
         let _ = std::fs::remove_file(p);
     }
-    Ok(path)
+    Ok((path, true))
 }

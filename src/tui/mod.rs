@@ -35,10 +35,11 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     if let (Some(keep), true) = (opts.keep_backups, app.role.edits()) {
         // Before anything is recorded: a known-good copy of the record.
         match live::backup_on_open(store, keep) {
-            Ok(path) => {
+            Ok((path, true)) => {
                 app.status =
                     Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string())))
             }
+            Ok((_, false)) => {}
             Err(e) => app.status = Some(format!("Backup failed: {e}")),
         }
     }
