@@ -385,3 +385,22 @@ fn data_version_moves_when_another_connection_writes() {
     other.record_decision(meeting, None, "Recorded by the minute-taker").unwrap();
     assert_ne!(store.data_version().unwrap(), v1);
 }
+
+#[test]
+fn earlier_decisions_are_not_crowded_out_by_a_busy_meeting() {
+    let (_f, mut store, demo) = loaded();
+    let october = store
+        .create_meeting(&NewMeeting {
+            date: NaiveDate::from_ymd_opt(2023, 10, 10),
+            period: "2023-09".parse::<Period>().ok(),
+            ..Default::default()
+        })
+        .unwrap();
+    store.record_decision(october.id, Some("early-help"), "Decided in October").unwrap();
+    for i in 0..80 {
+        store.record_decision(demo, Some("early-help"), &format!("November decision {i}")).unwrap();
+    }
+    let earlier = store.earlier_decisions(demo, "early-help", 5).unwrap();
+    assert_eq!(earlier.len(), 1);
+    assert_eq!(earlier[0].text, "Decided in October");
+}

@@ -152,7 +152,7 @@ fn every_screen_survives_every_size_in_colour_and_mono() {
 #[test]
 fn escape_sequences_in_data_never_reach_the_screen() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]d").type_text("ok").key(KeyCode::Enter);
+    s.type_text("]d").type_text("ok").key(KeyCode::Enter);
     // A decision with hostile text written straight through the store.
     let meeting = s.app.meeting.id;
     s.store.record_decision(meeting, Some("corporate-parenting"), "evil \u{1b}]0;pwned\u{7}\u{1b}[2Jtext").unwrap();

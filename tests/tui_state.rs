@@ -67,7 +67,7 @@ fn data_section_lists_reds_first() {
 #[test]
 fn recording_an_action_through_the_form() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]]]").key(KeyCode::Char('a'));
+    s.type_text("]]]").key(KeyCode::Char('a'));
     assert!(matches!(s.app.overlay, Overlay::Form(_)));
     s.type_text("Review the MASH threshold document").key(KeyCode::Tab);
     s.type_text("Head of Service, Front Door and MASH").key(KeyCode::Tab).type_text("end of december");
@@ -96,7 +96,7 @@ fn recording_an_action_through_the_form() {
 #[test]
 fn invalid_form_input_is_explained_and_nothing_saved() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]a").type_text("Text only").key(KeyCode::Enter);
+    s.type_text("]a").type_text("Text only").key(KeyCode::Enter);
     let Overlay::Form(form) = &s.app.overlay else { panic!("form should stay open") };
     assert_eq!(form.error.as_deref(), Some("An owner is needed"));
     assert_eq!(form.focus, 1, "focus moves to the field at fault");
@@ -114,7 +114,7 @@ fn invalid_form_input_is_explained_and_nothing_saved() {
 #[test]
 fn done_status_carry_and_undo_keep_history() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]4");
+    s.type_text("]4");
     while s.app.selected_action().unwrap().status != ActionStatus::Open {
         s.key(KeyCode::Down);
     }
@@ -153,7 +153,7 @@ fn done_status_carry_and_undo_keep_history() {
 #[test]
 fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]a")
+    s.type_text("]a")
         .type_text("Temp")
         .key(KeyCode::Tab)
         .type_text("Owner")
@@ -175,7 +175,7 @@ fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() 
 #[test]
 fn read_only_refuses_every_edit_and_says_why() {
     let mut s = screen(Mode { read_only: true, ..Mode::default() }, true);
-    s.keys("]4");
+    s.type_text("]4");
     for k in ['a', 'd', 'x', 'c', 's', 'e', 'u'] {
         s.key(KeyCode::Char(k));
         assert!(matches!(s.app.overlay, Overlay::None), "{k}");
@@ -222,7 +222,7 @@ fn search_finds_and_jumps() {
 #[test]
 fn another_instance_s_write_appears_on_reload() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]5");
+    s.type_text("]5");
     let version = s.store.data_version().unwrap();
     let mut minutes = Store::open(&s.path, "minutes").unwrap();
     minutes.record_decision(s.app.meeting.id, Some("corporate-parenting"), "Recorded by the minute-taker").unwrap();
@@ -235,7 +235,7 @@ fn another_instance_s_write_appears_on_reload() {
 #[test]
 fn a_new_action_can_go_to_another_service_and_a_bad_one_is_refused_inline() {
     let mut s = screen(Mode::default(), true);
-    s.keys("]a").type_text("Joint audit").key(KeyCode::Tab).type_text("Owner").key(KeyCode::Tab).type_text("+1w");
+    s.type_text("]a").type_text("Joint audit").key(KeyCode::Tab).type_text("Owner").key(KeyCode::Tab).type_text("+1w");
     s.key(KeyCode::Tab);
     for _ in 0.."corporate-parenting".len() {
         s.key(KeyCode::Backspace);

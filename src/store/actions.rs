@@ -93,11 +93,11 @@ impl ActionFilter {
     }
 }
 
-const SELECT: &str =
+pub(super) const SELECT: &str =
     "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
     a.created_at, a.updated_at, a.id FROM actions a JOIN owners o ON o.id = a.owner_id";
 
-fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
+pub(super) fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
     let status_text: String = r.get(5)?;
     let status = ActionStatus::parse(&status_text).unwrap_or(ActionStatus::Open);
     let due: String = r.get(4)?;

@@ -22,6 +22,8 @@ pub struct DecisionRecord {
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
     pub meeting: Option<i64>,
+    /// Every meeting but this one (earlier decisions, beside this meeting's).
+    pub not_meeting: Option<i64>,
     pub service: Option<String>,
     /// Meetings reviewing periods from..=to.
     pub from: Option<crate::domain::Period>,
@@ -112,6 +114,10 @@ impl Store {
         if let Some(m) = f.meeting {
             args.push(Box::new(m));
             sql += &format!(" AND d.meeting_id = ?{}", args.len());
+        }
+        if let Some(m) = f.not_meeting {
+            args.push(Box::new(m));
+            sql += &format!(" AND d.meeting_id != ?{}", args.len());
         }
         if let Some(s) = &f.service {
             args.push(Box::new(s.clone()));

@@ -24,7 +24,8 @@ pub struct Hit {
 }
 
 impl Store {
-    pub fn find_in_meeting(&self, meeting: i64, phrase: &str, limit: u32) -> Result<Vec<Hit>> {
+    /// Records anywhere in the history match; each hit says where it lives.
+    pub fn find(&self, phrase: &str, limit: u32) -> Result<Vec<Hit>> {
         let phrase = phrase.trim();
         if phrase.is_empty() {
             return Ok(Vec::new());
@@ -40,7 +41,6 @@ impl Store {
             let (service, label) = row?;
             hits.push(Hit { kind: HitKind::Indicator, service, label });
         }
-        let _ = meeting; // every meeting's records are searchable; the hit says where it lives
         for h in self.search(phrase, limit)? {
             let kind = match h.kind.as_str() {
                 "action" => HitKind::Action,

@@ -59,6 +59,31 @@ impl Store {
             let mut stmt = self.conn.prepare("SELECT id FROM meetings WHERE date > ?1 OR (date = ?1 AND id > ?2)")?;
             stmt.query_map(rusqlite::params![m.date, m.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
         };
+        // Every change recorded at this meeting, once, grouped by action.
+        let mut updates_by_action: std::collections::HashMap<i64, Vec<ActionHistoryEntry>> = Default::default();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT action_id, at, actor, meeting_id, field, old, new, note FROM action_history WHERE meeting_id = ?1 ORDER BY id",
+            )?;
+            let rows = stmt.query_map([m.id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    ActionHistoryEntry {
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        meeting: r.get(3)?,
+                        field: r.get(4)?,
+                        old: r.get(5)?,
+                        new: r.get(6)?,
+                        note: r.get(7)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (id, entry) = row?;
+                updates_by_action.entry(id).or_default().push(entry);
+            }
+        }
         let mut services = Vec::new();
         let mut owners: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for id in &m.agenda {
@@ -81,27 +106,24 @@ impl Store {
             let mut new_actions = Vec::new();
             let mut carried_forward = Vec::new();
             for va in self.meeting_actions(m.id, id, as_of)? {
-                let a = va.action;
+                let (action_id, a) = (va.id, va.action);
                 if a.meeting.is_some_and(|id| later.contains(&id)) {
                     continue;
                 }
-                // Undone in the meeting: dropped with that reason; not minuted as new.
-                if a.meeting == Some(m.id) {
-                    if a.status != crate::domain::ActionStatus::Dropped {
-                        let entry = owners.entry(a.owner.clone()).or_default();
-                        entry.0 += usize::from(!a.status.is_closed());
-                        entry.1 += usize::from(a.overdue);
-                        new_actions.push(a);
-                    }
+                let raised_here = a.meeting == Some(m.id);
+                // Undone in the meeting: dropped with that reason; not minuted.
+                if raised_here && a.status == crate::domain::ActionStatus::Dropped {
                     continue;
                 }
-                let history = self.action_with_history(&a.reference, as_of)?.history.unwrap_or_default();
-                let updates: Vec<ActionHistoryEntry> =
-                    history.into_iter().filter(|h| h.meeting == Some(m.id)).collect();
-                let entry = owners.entry(a.owner.clone()).or_default();
-                entry.0 += usize::from(!a.status.is_closed());
-                entry.1 += usize::from(a.overdue);
-                carried_forward.push(CarriedAction { action: a, updates });
+                let tally = owners.entry(a.owner.clone()).or_default();
+                tally.0 += usize::from(!a.status.is_closed());
+                tally.1 += usize::from(a.overdue);
+                if raised_here {
+                    new_actions.push(a);
+                } else {
+                    let updates = updates_by_action.remove(&action_id).unwrap_or_default();
+                    carried_forward.push(CarriedAction { action: a, updates });
+                }
             }
             services.push(MinutesService {
                 service,

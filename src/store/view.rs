@@ -33,6 +33,8 @@ pub struct FeedbackRow {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ViewAction {
+    /// The row id, to join history rows without another lookup.
+    pub id: i64,
     pub action: ActionRecord,
     /// Raised before this meeting (or from a pack): reviewed as carried forward.
     pub carried_forward: bool,
@@ -131,34 +133,35 @@ impl Store {
     /// (so an action closed in the meeting stays in view, shown as done);
     /// carried-forward ones first, then by due date.
     pub fn meeting_actions(&self, meeting: i64, service: &str, today: NaiveDate) -> Result<Vec<ViewAction>> {
-        let ids: Vec<String> = {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT a.ref FROM actions a WHERE a.service_id = ?1 AND (a.status IN ('open', 'in_progress')
-                   OR a.meeting_id = ?2 OR a.id IN (SELECT action_id FROM action_history WHERE meeting_id = ?2))
-                 ORDER BY coalesce(a.meeting_id = ?2, 0), a.due, a.id",
-            )?;
-            stmt.query_map(params![service, meeting], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
-        ids.iter()
-            .map(|r| {
-                let action = self.action(r, today)?;
-                Ok(ViewAction { carried_forward: action.meeting != Some(meeting), action })
-            })
-            .collect()
+        // One query: a late meeting can carry thousands of open actions.
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{} WHERE a.service_id = ?1 AND (a.status IN ('open', 'in_progress')
+               OR a.meeting_id = ?2 OR a.id IN (SELECT action_id FROM action_history WHERE meeting_id = ?2))
+             ORDER BY coalesce(a.meeting_id = ?2, 0), a.due, a.id",
+            super::actions::SELECT
+        ))?;
+        let today = today.to_string();
+        let rows = stmt.query_map(params![service, meeting], |r| super::actions::row_to_action(r, &today))?;
+        rows.map(|row| {
+            let (action, id) = row?;
+            Ok(ViewAction { id, carried_forward: action.meeting != Some(meeting), action })
+        })
+        .collect()
     }
 
     /// Earlier decisions for a service (other meetings), newest first.
     pub fn earlier_decisions(&self, meeting: i64, service: &str, limit: u32) -> Result<Vec<DecisionRecord>> {
         let mut out = Vec::new();
-        self.for_each_decision(
-            &DecisionFilter { service: Some(service.to_string()), limit: Some(limit + 50), ..Default::default() },
-            |d| {
-                if d.meeting != meeting && out.len() < limit as usize {
-                    out.push(d);
-                }
-                Ok(())
-            },
-        )?;
+        let filter = DecisionFilter {
+            service: Some(service.to_string()),
+            not_meeting: Some(meeting),
+            limit: Some(limit),
+            ..Default::default()
+        };
+        self.for_each_decision(&filter, |d| {
+            out.push(d);
+            Ok(())
+        })?;
         Ok(out)
     }
 }

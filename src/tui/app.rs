@@ -555,7 +555,7 @@ impl App {
                 return Ok(());
             }
             Effect::Search(phrase) => {
-                let hits = store.find_in_meeting(self.meeting.id, &phrase, 20)?;
+                let hits = store.find(&phrase, 20)?;
                 if let Overlay::Search(s) = &mut self.overlay {
                     s.hits = hits;
                     s.selected = 0;

@@ -45,8 +45,4 @@ impl Screen {
         }
         self
     }
-
-    pub fn keys(&mut self, s: &str) -> &mut Self {
-        self.type_text(s)
-    }
 }
