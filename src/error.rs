@@ -17,6 +17,10 @@ pub enum Error {
     /// The database file cannot be used (newer schema, foreign file, corrupt).
     #[error("{0}")]
     Database(String),
+    /// The database can be read but not written here (read-only media, no
+    /// permission, a full disk): lookups fall back to a read-only open.
+    #[error("{0}")]
+    Unwritable(String),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
     #[error("{context}: {source}")]
@@ -45,7 +49,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Invalid(_) | Error::Pack(_) | Error::Database(_) => 2,
-            Error::Sql(_) | Error::Io { .. } => 1,
+            Error::Sql(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
         }
     }
 }

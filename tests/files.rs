@@ -128,3 +128,37 @@ fn a_full_disk_gives_a_clear_message_and_loses_nothing_saved() {
         "nothing saved was lost"
     );
 }
+
+#[test]
+fn a_database_on_read_only_media_reads_with_a_banner_and_refuses_writes_clearly() {
+    let outer = tempfile::tempdir().unwrap();
+    let mnt = outer.path().join("ro");
+    std::fs::create_dir(&mnt).unwrap();
+    let Some(_fs) = TinyFs::mount(&mnt, "8m") else {
+        eprintln!("SKIPPED: cannot mount a tmpfs here; the read-only media test needs root");
+        return;
+    };
+    let db = TestDb { dir: tempfile::tempdir().unwrap(), path: mnt.join("qprm.db") };
+    db.cmd().arg("import").args(common::fixture_paths()).assert().success();
+    db.cmd().args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10"]).assert().success();
+    let remount = std::process::Command::new("mount").args(["-o", "remount,ro"]).arg(&mnt).status().unwrap();
+    assert!(remount.success(), "remount read-only");
+
+    let log = common::stdout_json(&db.cmd().args(["actions", "--status", "all", "--json"]).output().unwrap());
+    assert_eq!(log.as_array().unwrap().len(), 39, "lookups read read-only media");
+    db.cmd().args(["kpi", "CIC-HEALTH"]).assert().success();
+    let out = db.cmd().args(["action", "add", "x", "--owner", "o", "--due", "2024-01-01"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cannot be opened for writing") && !err.contains("damaged"), "{err}");
+
+    let mut screen = common::pty::Pty::spawn(&db, &[], &[]);
+    screen.wait_for("READ-ONLY");
+    screen.send("]");
+    screen.send("a");
+    screen.wait_for("Read-only: this screen cannot change the record");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit());
+    let _ = std::process::Command::new("mount").args(["-o", "remount,rw"]).arg(&mnt).status();
+}

@@ -16,7 +16,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
     match cmd {
         ActionCommand::Add { text, owner, due, service, meeting, indicator, json } => {
             let due = parse_due(&due, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))?;
-            let mut store = ctx.open_existing()?;
+            let mut store = ctx.open_existing_for_writing()?;
             let meeting = meeting_id(&store, meeting.as_deref())?;
             if let Some(code) = &indicator {
                 store.kpi_series(code)?;
@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
                 .transpose()?;
             let due =
                 due.map(|d| parse_due(&d, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))).transpose()?;
-            let mut store = ctx.open_existing()?;
+            let mut store = ctx.open_existing_for_writing()?;
             let meeting = meeting_id(&store, meeting.as_deref())?;
             let a = store.update_action(&reference, &ActionChange { status, due, owner, text, note, meeting })?;
             if json {

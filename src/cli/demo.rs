@@ -11,11 +11,6 @@ use crate::samples::load_samples;
 use crate::store::Store;
 use crate::tui::app::Mode;
 
-fn unwritable(e: &crate::Error) -> bool {
-    let text = e.to_string().to_lowercase();
-    ["read-only", "readonly", "permission denied", "unable to open"].iter().any(|w| text.contains(w))
-}
-
 /// The meeting screen needs a terminal on both ends; piped, we print the
 /// agenda overview instead (useful in scripts and tests).
 fn interactive() -> bool {
@@ -50,17 +45,11 @@ pub fn open_latest(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     let mut store = if mode.read_only {
         Store::open_read_only(&ctx.db_path()?, "read-only", false)?
     } else {
-        match ctx.open_existing() {
-            Ok(s) => s,
-            // Read-only media or a file we may not write: open it to read,
-            // and say so on screen rather than failing the meeting.
-            Err(e) if unwritable(&e) => {
-                mode.read_only = true;
-                Store::open_read_only(&ctx.db_path()?, "read-only", true)?
-            }
-            Err(e) => return Err(e),
-        }
+        // Read-only media or a file we may not write: the screen opens to
+        // read, with a banner, rather than failing the meeting.
+        ctx.open_existing()?
     };
+    mode.read_only |= store.is_read_only();
     match store.latest_meeting()? {
         Some(m) if interactive() => {
             let keep = std::env::var("QPRM_KEEP_BACKUPS").ok().and_then(|v| v.parse().ok()).unwrap_or(crate::tui::live::KEEP_BACKUPS);

@@ -70,7 +70,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
 
 pub fn decision(ctx: &mut Ctx<'_>, cmd: DecisionCommand) -> Result<()> {
     let DecisionCommand::Add { text, meeting, service, json } = cmd;
-    let mut store = ctx.open_existing()?;
+    let mut store = ctx.open_existing_for_writing()?;
     let m = store.find_meeting(&meeting)?;
     let d = store.record_decision(m.id, service.as_deref(), &text)?;
     if json {

@@ -328,8 +328,8 @@ impl<'a> Ctx<'a> {
         Store::open(&self.db_path()?, actor)
     }
 
-    /// Opens the database only if it exists (lookups never create one).
-    pub fn open_existing(&self) -> Result<Store> {
+    /// The database path, if a database is there (lookups never create one).
+    fn existing_path(&self) -> Result<PathBuf> {
         let path = self.db_path()?;
         if !path.exists() {
             return Err(Error::invalid(format!(
@@ -337,7 +337,17 @@ impl<'a> Ctx<'a> {
                 crate::domain::sanitize::clean(&path.display().to_string())
             )));
         }
-        Store::open(&path, "cli")
+        Ok(path)
+    }
+
+    /// For lookups: falls back to reading when the file cannot be written.
+    pub fn open_existing(&self) -> Result<Store> {
+        Store::open_for_lookups(&self.existing_path()?, "cli")
+    }
+
+    /// For commands that record something: a file we cannot write is an error.
+    pub fn open_existing_for_writing(&self) -> Result<Store> {
+        Store::open(&self.existing_path()?, "cli")
     }
 
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {

@@ -60,18 +60,20 @@ impl Store {
     pub fn open(path: &Path, actor: &str) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         if path.exists() {
-            check_existing(path, &label)?;
+            check_existing(path, &label, false)?;
         } else {
             create_owner_only(path, &label)?;
         }
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+                .map_err(|e| open_error(&label, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers (the projector, lookups) run while a writer commits;
         // FULL makes every commit durable before the screen calls it saved.
-        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        // On read-only media this is the first write, and fails as Unwritable.
+        let mode: String =
+            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| open_error(&label, &e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
         }
@@ -96,16 +98,8 @@ impl Store {
         if !path.exists() {
             return Err(Error::invalid(format!("no database at {label}")));
         }
-        check_existing(path, &label)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = if immutable {
-            let uri =
-                format!("file:{}?immutable=1", path.display().to_string().replace('?', "%3f").replace('#', "%23"));
-            Connection::open_with_flags(uri, flags)
-        } else {
-            Connection::open_with_flags(path, flags)
-        }
-        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+        check_existing(path, &label, immutable)?;
+        let conn = read_only_connection(path, immutable).map_err(|e| open_error(&label, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version < schema::LATEST {
@@ -120,6 +114,15 @@ impl Store {
             read_only: true,
             actor: actor.to_string(),
         })
+    }
+
+    /// Opens for writing where possible, else (read-only media, a full disk,
+    /// no permission) for reading: how lookups and screens open a database.
+    pub fn open_for_lookups(path: &Path, actor: &str) -> Result<Store> {
+        match Store::open(path, actor) {
+            Err(Error::Unwritable(_)) => Store::open_read_only(path, actor, true),
+            other => other,
+        }
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -250,20 +253,31 @@ fn open_error(label: &str, e: &rusqlite::Error) -> Error {
         rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
         _ => None,
     };
-    Error::Database(match code {
-        Some(DatabaseCorrupt | NotADatabase) => {
-            format!(
-                "{label} is damaged and cannot be read ({e}); it was left untouched: restore a backup (README, Backups)"
-            )
-        }
-        Some(DiskFull) => {
-            format!("{label}: the disk is full ({e}); free some space and try again. Nothing was changed")
-        }
-        Some(SystemIoFailure | CannotOpen | PermissionDenied | ReadOnly) => format!(
-            "{label} cannot be opened ({e}): is the disk full, or the folder read-only or unreachable? Nothing was changed"
-        ),
-        _ => format!("{label} cannot be read ({e}); it was left untouched"),
-    })
+    match code {
+        Some(DatabaseCorrupt | NotADatabase) => Error::Database(format!(
+            "{label} is damaged and cannot be read ({e}); it was left untouched: restore a backup (README, Backups)"
+        )),
+        Some(DiskFull) => Error::Unwritable(format!(
+            "{label}: the disk is full ({e}); free some space and try again. Nothing was changed"
+        )),
+        Some(SystemIoFailure | CannotOpen | PermissionDenied | ReadOnly) => Error::Unwritable(format!(
+            "{label} cannot be opened for writing ({e}): is the disk full, or the folder read-only or unreachable? Nothing was changed"
+        )),
+        _ => Error::Database(format!("{label} cannot be read ({e}); it was left untouched")),
+    }
+}
+
+/// A read-only connection. `immutable` tells SQLite that nothing else
+/// writes the file, so it needs no WAL index beside it: the only way to read
+/// a WAL database on read-only media.
+fn read_only_connection(path: &Path, immutable: bool) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    if immutable {
+        let uri = format!("file:{}?immutable=1", path.display().to_string().replace('?', "%3f").replace('#', "%23"));
+        Connection::open_with_flags(uri, flags)
+    } else {
+        Connection::open_with_flags(path, flags)
+    }
 }
 
 #[cfg(unix)]
@@ -284,7 +298,7 @@ pub(crate) fn now() -> String {
 
 /// Refuses, without writing a byte, a file that is not SQLite, not ours, or
 /// from a newer qprm.
-fn check_existing(path: &Path, label: &str) -> Result<()> {
+fn check_existing(path: &Path, label: &str, immutable: bool) -> Result<()> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
@@ -297,8 +311,7 @@ fn check_existing(path: &Path, label: &str) -> Result<()> {
             "{label} is not a qprm database (it is not an SQLite file); it was left untouched"
         )));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
+    let conn = read_only_connection(path, immutable).map_err(|e| open_error(label, &e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let probe = || -> rusqlite::Result<(i32, i64, i64)> {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
