@@ -60,7 +60,7 @@ impl Store {
     pub fn open(path: &Path, actor: &str) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         if path.exists() {
-            check_existing(path, &label, false)?;
+            check_existing(path, &label)?;
         } else {
             create_owner_only(path, &label)?;
         }
@@ -68,6 +68,9 @@ impl Store {
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| open_error(&label, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Checked on this connection, before its first write, so the schema
+        // is read once per process (it was a third of a lookup's cost).
+        refuse_foreign(&conn, &label)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers (the projector, lookups) run while a writer commits;
         // FULL makes every commit durable before the screen calls it saved.
@@ -98,9 +101,10 @@ impl Store {
         if !path.exists() {
             return Err(Error::invalid(format!("no database at {label}")));
         }
-        check_existing(path, &label, immutable)?;
+        check_existing(path, &label)?;
         let conn = read_only_connection(path, immutable).map_err(|e| open_error(&label, &e))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        refuse_foreign(&conn, &label)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version < schema::LATEST {
             return Err(Error::Database(format!(
@@ -298,7 +302,7 @@ pub(crate) fn now() -> String {
 
 /// Refuses, without writing a byte, a file that is not SQLite, not ours, or
 /// from a newer qprm.
-fn check_existing(path: &Path, label: &str, immutable: bool) -> Result<()> {
+fn check_existing(path: &Path, label: &str) -> Result<()> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
@@ -311,8 +315,12 @@ fn check_existing(path: &Path, label: &str, immutable: bool) -> Result<()> {
             "{label} is not a qprm database (it is not an SQLite file); it was left untouched"
         )));
     }
-    let conn = read_only_connection(path, immutable).map_err(|e| open_error(label, &e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(())
+}
+
+/// Refuses an SQLite file that is not ours, or is from a newer qprm, on the
+/// connection that will be used, before it writes anything.
+fn refuse_foreign(conn: &Connection, label: &str) -> Result<()> {
     let probe = || -> rusqlite::Result<(i32, i64, i64)> {
         let app: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
