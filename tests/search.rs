@@ -82,6 +82,7 @@ fn upgrading_an_existing_database_indexes_what_it_holds() {
          DROP TRIGGER search_decision_insert; DROP TRIGGER search_decision_update;
          DROP TRIGGER search_finding_insert; DROP TRIGGER search_finding_delete;
          DROP TRIGGER search_feedback_insert; DROP TRIGGER search_feedback_delete;
+         DROP INDEX actions_owner_open;
          PRAGMA user_version = 2;",
     )
     .unwrap();

@@ -93,9 +93,21 @@ impl ActionFilter {
     }
 }
 
-pub(super) const SELECT: &str =
-    "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
-    a.created_at, a.updated_at, a.id FROM actions a JOIN owners o ON o.id = a.owner_id";
+/// The columns `row_to_action` reads, in its order.
+macro_rules! action_columns {
+    () => {
+        "SELECT a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
+        a.created_at, a.updated_at, a.id"
+    };
+}
+
+pub(super) const SELECT: &str = concat!(action_columns!(), " FROM actions a JOIN owners o ON o.id = a.owner_id");
+
+/// For owner lookups. CROSS JOIN makes SQLite keep the (small) owners table
+/// in the outer loop and reach actions through the owner index, whatever its
+/// statistics say: with ANALYZE's figures it preferred to walk every action
+/// in due order, 2 billion instructions instead of 30 million.
+const SELECT_BY_OWNER: &str = concat!(action_columns!(), " FROM owners o CROSS JOIN actions a ON a.owner_id = o.id");
 
 pub(super) fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
     let status_text: String = r.get(5)?;
@@ -433,12 +445,14 @@ impl Store {
 /// matches a substring in the small owners table, then reaches actions
 /// through the owner index, so it never scans the action table.
 fn action_query(f: &ActionFilter) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-    if let Some(owner) = &f.owner {
-        args.push(Box::new(owner.trim().to_lowercase()));
-        sql += &format!(" AND a.owner_id IN (SELECT id FROM owners WHERE instr(folded, ?{}) > 0)", args.len());
-    }
+    let mut sql = match &f.owner {
+        Some(owner) => {
+            args.push(Box::new(owner.trim().to_lowercase()));
+            format!("{SELECT_BY_OWNER} WHERE instr(o.folded, ?1) > 0")
+        }
+        None => format!("{SELECT} WHERE 1 = 1"),
+    };
     if let Some(service) = &f.service {
         args.push(Box::new(service.clone()));
         sql += &format!(" AND a.service_id = ?{}", args.len());

@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3];
+const MIGRATIONS: &[&str] =
+    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3, include_str!("schema_v4.sql")];
 
 /// Schema v3 is the search index and its triggers, then indexing what is
 /// already recorded (also reused after bulk loads by `generate`).
