@@ -377,8 +377,9 @@ impl<'w> JsonStream<'w> {
     pub fn item(&mut self, value: &impl serde::Serialize) -> Result<()> {
         let sep = if self.first { "\n  " } else { ",\n  " };
         self.first = false;
-        let json = serde_json::to_string(value).map_err(|e| Error::io("writing JSON", e.into()))?;
-        write!(self.out, "{sep}{json}").map_err(write_err)
+        self.out.write_all(sep.as_bytes()).map_err(write_err)?;
+        // Straight into the buffered output: no string per row.
+        serde_json::to_writer(&mut *self.out, value).map_err(|e| write_err(e.into()))
     }
 
     pub fn end(self) -> Result<()> {

@@ -73,32 +73,40 @@ impl Table {
             })
             .collect();
         let last = self.headers.len().saturating_sub(1);
-        let header: Vec<String> = self.headers.iter().enumerate().map(|(i, h)| pad(h, widths[i], i == last)).collect();
-        writeln!(out, "{}", header.join("  "))?;
+        // Each line is built in one reused buffer and written once.
+        let mut line = String::new();
+        for (i, h) in self.headers.iter().enumerate() {
+            pad_into(&mut line, h, widths[i], i == last, None);
+        }
+        writeln!(out, "{line}")?;
         for row in &self.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let padded = pad(&c.text, widths[i], i == last);
-                    match (colour, c.colour) {
-                        (true, Some(code)) => format!("\x1b[{code}m{padded}\x1b[0m"),
-                        _ => padded,
-                    }
-                })
-                .collect();
-            writeln!(out, "{}", cells.join("  "))?;
+            line.clear();
+            for (i, c) in row.iter().enumerate() {
+                pad_into(&mut line, &c.text, widths[i], i == last, c.colour.filter(|_| colour));
+            }
+            writeln!(out, "{line}")?;
         }
         Ok(())
     }
 }
 
-fn pad(s: &str, w: usize, last: bool) -> String {
-    if last {
-        return s.to_string();
+/// Appends one cell: two spaces before all but the first, padded to `w`
+/// columns unless it is the last, wrapped in its colour when given.
+fn pad_into(line: &mut String, s: &str, w: usize, last: bool, colour: Option<&str>) {
+    use std::fmt::Write as _;
+    if !line.is_empty() {
+        line.push_str("  ");
     }
-    let fill = w.saturating_sub(width(s));
-    format!("{s}{}", " ".repeat(fill))
+    if let Some(code) = colour {
+        let _ = write!(line, "\x1b[{code}m");
+    }
+    line.push_str(s);
+    if !last {
+        line.extend(std::iter::repeat_n(' ', w.saturating_sub(width(s))));
+    }
+    if colour.is_some() {
+        line.push_str("\x1b[0m");
+    }
 }
 
 #[cfg(test)]

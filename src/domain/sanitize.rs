@@ -15,6 +15,10 @@ pub fn clean_multiline(s: &str) -> String {
 }
 
 fn clean_inner(s: &str, keep_newlines: bool) -> String {
+    // Printable ASCII has nothing to remove: the common case, copied as is.
+    if crate::text::printable_ascii(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
