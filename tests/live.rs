@@ -196,6 +196,8 @@ fn sigkill_right_after_a_save_loses_nothing() {
     let db = TestDb::with_meeting();
     let mut screen = Pty::spawn(&db, &[], &[]);
     screen.wait_for("CHAIR");
+    // The opening backup runs beside the meeting and reports when whole.
+    screen.wait_for("Backup taken");
     screen.send("]");
     screen.send("a");
     screen.type_text("Must survive a crash");
@@ -310,13 +312,36 @@ fn sigterm_and_sighup_end_the_screen_cleanly_keeping_typed_text() {
 #[test]
 fn screens_opened_for_one_meeting_share_one_automatic_backup() {
     let db = TestDb::with_meeting();
-    for _ in 0..2 {
+    for i in 0..2 {
         let mut screen = Pty::spawn(&db, &[], &[]);
         screen.wait_for("CHAIR");
+        if i == 0 {
+            screen.wait_for("Backup taken");
+        }
         screen.send("q");
         screen.send("y");
         assert!(screen.wait_exit());
     }
     let backups = std::fs::read_dir(db.dir.path().join("backups")).unwrap().count();
     assert_eq!(backups, 1, "a second screen within 12 hours reuses the first backup");
+}
+
+#[test]
+fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
+    let db = TestDb::with_meeting();
+    let store = Store::open(&db.path, "test").unwrap();
+    let dir = qprm::tui::live::backup_dir(&db.path);
+    std::fs::create_dir_all(&dir).unwrap();
+    // What a screen quit mid-copy leaves behind, half an hour ago.
+    let abandoned = dir.join("qprm-20261123-090000.db.partial");
+    std::fs::write(&abandoned, b"SQLite format 3\0 half a file").unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(1800);
+    std::fs::File::options().write(true).open(&abandoned).unwrap().set_modified(old).unwrap();
+    let (path, taken) = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    assert!(taken, "a partial file does not count as a recent backup");
+    assert!(!abandoned.exists(), "the abandoned partial copy is removed");
+    assert!(!qprm::store::partial_path(&path).exists(), "a finished copy leaves no partial file");
+    let copy = Store::open_read_only(&path, "test", false).unwrap();
+    assert_eq!(copy.check().unwrap(), Vec::<String>::new());
+    assert_eq!(copy.meetings(5).unwrap().len(), 1);
 }

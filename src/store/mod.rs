@@ -162,24 +162,53 @@ impl Store {
     /// Copies the live database to `dest` with SQLite's online backup, which
     /// is consistent even while other instances write. `dest` must not exist;
     /// it is created owner-only. Returns the copy's size in bytes.
+    ///
+    /// The copy is made in one step inside one read transaction: in WAL mode
+    /// that blocks no writer, and, unlike a paced copy, it is not restarted
+    /// by every write from another screen (a 650 MB file copied in small
+    /// steps never finished while a chair's heartbeat wrote every 5 s). It is
+    /// written beside `dest` as `.partial` and renamed when whole, so an
+    /// interrupted copy is never mistaken for a backup.
     pub fn backup_to(&self, dest: &Path) -> Result<u64> {
         let label = crate::domain::sanitize::clean(&dest.display().to_string());
         if dest.exists() {
             return Err(Error::invalid(format!("{label} already exists; choose a new file name for the backup")));
         }
-        create_owner_only(dest, &label)?;
-        let mut target = Connection::open(dest).map_err(|e| Error::Database(format!("{label}: cannot create: {e}")))?;
-        let copied = rusqlite::backup::Backup::new(&self.conn, &mut target)
-            .and_then(|b| b.run_to_completion(256, Duration::from_millis(10), None));
+        let partial = partial_path(dest);
+        let _ = std::fs::remove_file(&partial);
+        create_owner_only(&partial, &label)?;
+        let copied = self.copy_into(&partial);
         if let Err(e) = copied {
-            drop(target);
-            let _ = std::fs::remove_file(dest);
+            let _ = std::fs::remove_file(&partial);
             return Err(Error::Database(format!("backup to {label} failed: {e}")));
+        }
+        std::fs::rename(&partial, dest).map_err(|e| Error::io(format!("finishing {label}"), e))?;
+        std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
+    }
+
+    fn copy_into(&self, file: &Path) -> rusqlite::Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
+        let mut target = Connection::open(file)?;
+        {
+            let backup = Backup::new(&self.conn, &mut target)?;
+            let mut waited = Duration::ZERO;
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More => {}
+                    // Another connection holds a lock for a moment: wait, as
+                    // other writes do, up to the busy timeout.
+                    _ if waited < BUSY_TIMEOUT => {
+                        std::thread::sleep(Duration::from_millis(50));
+                        waited += Duration::from_millis(50);
+                    }
+                    _ => return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(5), None)),
+                }
+            }
         }
         // A backup is a plain single file: no WAL beside it to lose.
         target.pragma_update(None, "journal_mode", "DELETE")?;
-        drop(target);
-        std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
+        target.close().map_err(|(_, e)| e)
     }
 
     /// SQLite's integrity and foreign-key checks: an empty list means sound.
@@ -293,6 +322,13 @@ fn file_identity(path: &Path) -> Option<(u64, u64)> {
 #[cfg(not(unix))]
 fn file_identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.len().min(1), 0))
+}
+
+/// Where a backup is written until it is whole.
+pub fn partial_path(dest: &Path) -> PathBuf {
+    let mut name = dest.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    dest.with_file_name(name)
 }
 
 /// UTC timestamp for history rows, second precision.

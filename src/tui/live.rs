@@ -126,6 +126,27 @@ pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")
 }
 
+/// The result of the opening backup, from its thread.
+pub type BackupResult = Result<(PathBuf, bool)>;
+
+/// Takes the opening backup on its own read connection and thread, so the
+/// first frame never waits for a copy of the whole file (seconds on ten
+/// years of meetings). Its snapshot is taken within milliseconds of the
+/// screen opening, before a form can be filled in. Quitting mid-copy leaves only a `.partial`
+/// file, which the next screen removes; it then takes the backup again.
+pub fn backup_in_background(db: PathBuf, keep: usize) -> std::sync::mpsc::Receiver<BackupResult> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = Store::open_read_only(&db, "backup", false).and_then(|store| backup_on_open(&store, keep));
+        let _ = tx.send(result);
+    });
+    rx
+}
+
+/// A `.partial` backup untouched for this long was abandoned (its copy
+/// writes continuously while it runs).
+const PARTIAL_ABANDONED: Duration = Duration::from_secs(600);
+
 /// A backup younger than this is recent enough: the chair's, the minute-
 /// taker's and the projector's screens opening for one meeting share it.
 const BACKUP_FRESH: Duration = Duration::from_secs(12 * 3600);
@@ -143,6 +164,16 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
         builder.create(&dir).map_err(|e| crate::Error::io(format!("creating {}", dir.display()), e))?;
     }
     let stem = store.path().file_stem().and_then(|s| s.to_str()).unwrap_or("qprm").to_string();
+    for entry in
+        std::fs::read_dir(&dir).map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?.flatten()
+    {
+        let abandoned = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+        if entry.file_name().to_str().is_some_and(|n| n.ends_with(".partial"))
+            && abandoned.is_some_and(|age| age > PARTIAL_ABANDONED)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     let recent = std::fs::read_dir(&dir)
         .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
         .filter_map(|e| e.ok())

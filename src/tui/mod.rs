@@ -32,17 +32,12 @@ pub struct Options {
 
 pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result<()> {
     let mut app = App::new(store, meeting, mode, opts.colour, crate::domain::dates::today())?;
-    if let (Some(keep), true) = (opts.keep_backups, app.role.edits()) {
-        // Before anything is recorded: a known-good copy of the record.
-        match live::backup_on_open(store, keep) {
-            Ok((path, true)) => {
-                app.status =
-                    Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string())))
-            }
-            Ok((_, false)) => {}
-            Err(e) => app.status = Some(format!("Backup failed: {e}")),
-        }
-    }
+    // Before anything is recorded: a known-good copy of the record, taken
+    // alongside the meeting rather than before its first frame.
+    let mut backup = match (opts.keep_backups, app.role.edits() && !store.is_read_only()) {
+        (Some(keep), true) => Some(live::backup_in_background(store.path().to_path_buf(), keep)),
+        _ => None,
+    };
     if store.is_read_only() && !mode.read_only {
         app.role = app::Role::ReadOnly;
     }
@@ -71,7 +66,7 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
         signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))
             .map_err(|e| Error::io("installing signal handlers", e))?;
     }
-    let result = event_loop(&mut terminal, store, &mut app, &mut live, &stop);
+    let result = event_loop(&mut terminal, store, &mut app, &mut live, &stop, &mut backup);
     let finished = live.finish(store, &app);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
@@ -84,10 +79,12 @@ fn event_loop(
     app: &mut App,
     live: &mut live::Live,
     stop: &std::sync::atomic::AtomicBool,
+    backup: &mut Option<std::sync::mpsc::Receiver<live::BackupResult>>,
 ) -> Result<()> {
     let mut version = store.data_version()?;
     let mut dirty = true;
     while !app.quit && !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        dirty |= backup_report(app, backup);
         if dirty {
             terminal.draw(|f| render::render(app, f)).map_err(|e| Error::io("drawing", e))?;
             dirty = false;
@@ -140,6 +137,32 @@ fn event_loop(
     }
     // Whatever was typed since the last tick is kept as a draft.
     app.sync_draft(store)
+}
+
+/// Shows the opening backup's outcome once its thread reports; true if the
+/// status line changed.
+fn backup_report(app: &mut App, backup: &mut Option<std::sync::mpsc::Receiver<live::BackupResult>>) -> bool {
+    let Some(rx) = backup else { return false };
+    let status = match rx.try_recv() {
+        Err(std::sync::mpsc::TryRecvError::Empty) => return false,
+        Err(std::sync::mpsc::TryRecvError::Disconnected) => Some("Backup failed: its thread stopped".to_string()),
+        Ok(Ok((path, true))) => {
+            Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string())))
+        }
+        Ok(Ok((_, false))) => None,
+        Ok(Err(e)) => Some(format!("Backup failed: {e}")),
+    };
+    *backup = None;
+    match status {
+        // Edits were stopped meanwhile (the file was deleted or replaced):
+        // that warning stays on screen; it already points to backups/.
+        Some(_) if !app.role.edits() => false,
+        Some(s) => {
+            app.status = Some(s);
+            true
+        }
+        None => false,
+    }
 }
 
 /// A database problem mid-meeting (locked past the busy timeout, a file
