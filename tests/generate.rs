@@ -48,9 +48,107 @@ fn generates_a_usable_deterministic_database_and_leaves_the_users_alone() {
     qprm(&a).args(["minutes", "24"]).assert().success().stdout(contains("## 1."));
     let store = qprm::store::Store::open(&a, "test").unwrap();
     let m = store.latest_meeting().unwrap().unwrap();
-    let view = store.service_view(&m, "service-01", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()).unwrap();
+    let view = store.service_view(&m, "service-01", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), 0).unwrap();
     assert_eq!(view.kpis.len(), 4);
-    assert!(!view.actions.is_empty());
+    assert!(!view.actions.rows.is_empty());
+    assert!(view.actions.total >= view.actions.rows.len());
+}
+
+/// A late meeting on a big log: thousands of actions in the Actions
+/// section, held a page at a time.
+fn long_list() -> (tempfile::TempDir, qprm::store::Store, qprm::store::MeetingRecord) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = qprm::store::Store::open(&dir.path().join("big.db"), "test").unwrap();
+    store.generate(qprm::store::GenerateOptions { years: 1, services: 2, actions: 20_000 }).unwrap();
+    let m = store.latest_meeting().unwrap().unwrap();
+    (dir, store, m)
+}
+
+fn meeting_day(m: &qprm::store::MeetingRecord) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(&m.date, "%Y-%m-%d").unwrap()
+}
+
+#[test]
+fn the_actions_section_pages_through_a_long_list_in_order() {
+    use qprm::store::ACTIONS_PAGE;
+    let (_dir, store, m) = long_list();
+    let (service, day) = (m.agenda[0].as_str(), meeting_day(&m));
+    let all = store.meeting_actions_page(m.id, service, day, 0, usize::MAX / 2).unwrap();
+    assert!(all.total > 3 * ACTIONS_PAGE, "a long list: {}", all.total);
+    assert_eq!(all.rows.len(), all.total);
+    // Pages stitch together into exactly the whole list.
+    let mut stitched = Vec::new();
+    for offset in (0..all.total).step_by(ACTIONS_PAGE) {
+        let page = store.meeting_actions_page(m.id, service, day, offset, ACTIONS_PAGE).unwrap();
+        assert_eq!((page.total, page.offset), (all.total, offset));
+        stitched.extend(page.rows);
+    }
+    assert_eq!(stitched, all.rows);
+    // The same actions as the minutes list this meeting; carried forward
+    // first (open, then closed at this meeting), then raised at it; each
+    // block in due order.
+    let mut expected: Vec<String> =
+        store.meeting_actions(m.id, service, day).unwrap().into_iter().map(|a| a.action.reference).collect();
+    let mut got: Vec<String> = all.rows.iter().map(|a| a.action.reference.clone()).collect();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    let block = |a: &qprm::store::ViewAction| match (a.carried_forward, a.action.status.is_closed()) {
+        (true, false) => 0,
+        (true, true) => 1,
+        (false, _) => 2,
+    };
+    for w in all.rows.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        assert!(block(a) <= block(b), "{} before {}", a.action.reference, b.action.reference);
+        if block(a) == block(b) {
+            assert!(
+                a.action.due <= b.action.due,
+                "{} due {} before {} due {}",
+                a.action.reference,
+                a.action.due,
+                b.action.reference,
+                b.action.due
+            );
+        }
+    }
+    assert!(all.rows.iter().any(|a| !a.carried_forward), "some raised at this meeting");
+    assert!(all.rows.iter().any(|a| a.carried_forward && a.action.status.is_closed()), "some closed at it");
+}
+
+#[test]
+fn moving_through_a_long_actions_list_loads_the_page_around_the_selection() {
+    use qprm::tui::app::{App, Effect, Mode, Screen};
+    use ratatui::crossterm::event::{KeyCode, KeyEvent};
+    let (_dir, mut store, m) = long_list();
+    let mut app = App::new(&store, m.id, Mode::default(), false, meeting_day(&m)).unwrap();
+    fn press(app: &mut App, store: &mut qprm::store::Store, code: KeyCode) {
+        if let Some(effect) = app.on_key(KeyEvent::from(code)) {
+            app.perform(store, effect).unwrap();
+        }
+    }
+    press(&mut app, &mut store, KeyCode::Char(']'));
+    press(&mut app, &mut store, KeyCode::Char('4'));
+    assert_eq!(app.screen, Screen::Service);
+    let total = app.view.as_ref().unwrap().actions.total;
+    assert!(total > 3 * qprm::store::ACTIONS_PAGE);
+    let full = store.meeting_actions_page(m.id, &m.agenda[0], meeting_day(&m), 0, total).unwrap().rows;
+    press(&mut app, &mut store, KeyCode::End);
+    assert_eq!(app.selected[3], total - 1);
+    assert_eq!(app.selected_action().unwrap().reference, full[total - 1].action.reference, "the last action");
+    assert!(app.view.as_ref().unwrap().actions.rows.len() <= qprm::store::ACTIONS_PAGE, "one page held");
+    // Back up past the page's start, one row at a time: each row is the right one.
+    for i in 0..(qprm::store::ACTIONS_PAGE + 10) {
+        press(&mut app, &mut store, KeyCode::Up);
+        let want = total - 2 - i;
+        assert_eq!(app.selected_action().unwrap().reference, full[want].action.reference, "row {want}");
+    }
+    press(&mut app, &mut store, KeyCode::Home);
+    assert_eq!(app.selected_action().unwrap().reference, full[0].action.reference);
+    // A reload (another screen wrote) keeps the selection and its page.
+    press(&mut app, &mut store, KeyCode::Down);
+    app.perform(&mut store, Effect::Reload).unwrap();
+    assert_eq!(app.selected_action().unwrap().reference, full[1].action.reference);
 }
 
 #[test]

@@ -82,7 +82,9 @@ fn upgrading_an_existing_database_indexes_what_it_holds() {
          DROP TRIGGER search_decision_insert; DROP TRIGGER search_decision_update;
          DROP TRIGGER search_finding_insert; DROP TRIGGER search_finding_delete;
          DROP TRIGGER search_feedback_insert; DROP TRIGGER search_feedback_delete;
-         DROP INDEX actions_owner_open;
+         DROP INDEX actions_owner_open; DROP INDEX actions_service_open;
+         DROP INDEX actions_meeting_service; DROP INDEX action_history_closures;
+         CREATE INDEX actions_meeting ON actions(meeting_id);
          PRAGMA user_version = 2;",
     )
     .unwrap();

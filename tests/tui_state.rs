@@ -90,7 +90,7 @@ fn recording_an_action_through_the_form() {
     assert_eq!(actions_raised(&s), vec!["A1"]);
     let a = s.store.action("A1", today()).unwrap();
     assert_eq!(a.meeting, Some(s.app.meeting.id));
-    assert!(s.app.view.as_ref().unwrap().actions.iter().any(|v| v.action.reference == "A1" && !v.carried_forward));
+    assert!(s.app.view.as_ref().unwrap().actions.rows.iter().any(|v| v.action.reference == "A1" && !v.carried_forward));
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn done_status_carry_and_undo_keep_history() {
     assert_eq!(s.store.action(&first.reference, today()).unwrap().status, ActionStatus::Done);
     assert!(s.app.status.as_deref().unwrap().starts_with("✓ Saved"));
     assert!(
-        s.app.view.as_ref().unwrap().actions.iter().any(|v| v.action.reference == first.reference),
+        s.app.view.as_ref().unwrap().actions.rows.iter().any(|v| v.action.reference == first.reference),
         "stays in view"
     );
     s.key(KeyCode::Char('u'));

@@ -103,6 +103,9 @@ macro_rules! action_columns {
 
 pub(super) const SELECT: &str = concat!(action_columns!(), " FROM actions a JOIN owners o ON o.id = a.owner_id");
 
+/// "SELECT" and the columns alone, for queries with their own FROM.
+pub(super) const SELECT_COLUMNS: &str = action_columns!();
+
 /// For owner lookups. CROSS JOIN makes SQLite keep the (small) owners table
 /// in the outer loop and reach actions through the owner index, whatever its
 /// statistics say: with ANALYZE's figures it preferred to walk every action

@@ -30,7 +30,7 @@ pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
 pub use search::{SearchHit, fts_query};
-pub use view::{FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
+pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};
 use crate::pack::Known;

@@ -40,6 +40,45 @@ pub struct ViewAction {
     pub carried_forward: bool,
 }
 
+/// How many of a service's actions the screen holds at once: several
+/// screens' worth, so moving through the list rarely waits for the store.
+pub const ACTIONS_PAGE: usize = 200;
+
+/// One page of a service's actions in a meeting, in the screen's order, and
+/// how many there are in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ActionsPage {
+    pub total: usize,
+    /// Position of `rows[0]` in the whole list.
+    pub offset: usize,
+    pub rows: Vec<ViewAction>,
+}
+
+/// The Actions section's list, as three blocks each read through its own
+/// index in its own order: open actions carried forward, then actions
+/// closed at this meeting (so what was just closed stays in view), then
+/// those raised at this meeting. Each is (index hint, condition, order,
+/// carried forward); ?1 is the service, ?2 the meeting. Counts and the
+/// skip to a page read the index alone; only the page's rows are read.
+const PAGE_BLOCKS: [(&str, &str, &str, bool); 3] = [
+    (
+        "INDEXED BY actions_service_open",
+        "a.service_id = ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2",
+        "a.due, a.meeting_id, a.status, a.id",
+        true,
+    ),
+    (
+        // Driven from this meeting's closures, never a scan of every closed action.
+        "NOT INDEXED",
+        "a.id IN (SELECT action_id FROM action_history
+                  WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
+         AND a.service_id = ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2",
+        "a.due, a.id",
+        true,
+    ),
+    ("", "a.meeting_id = ?2 AND a.service_id = ?1", "a.due, a.id", false),
+];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
     pub service: ServiceInfo,
@@ -50,12 +89,21 @@ pub struct ServiceView {
     pub audits: Option<AuditSummary>,
     pub findings: Vec<FindingRow>,
     pub feedback: Vec<FeedbackRow>,
-    pub actions: Vec<ViewAction>,
+    /// The page of the Actions section around the screen's selection.
+    pub actions: ActionsPage,
     pub decisions: Vec<DecisionRecord>,
 }
 
 impl Store {
-    pub fn service_view(&self, meeting: &MeetingRecord, service: &str, today: NaiveDate) -> Result<ServiceView> {
+    /// Everything shown for `service`, with the page of its actions that
+    /// starts at `actions_offset`.
+    pub fn service_view(
+        &self,
+        meeting: &MeetingRecord,
+        service: &str,
+        today: NaiveDate,
+        actions_offset: usize,
+    ) -> Result<ServiceView> {
         let period: Period = meeting.period.parse().map_err(Error::Database)?;
         let info = self
             .services()?
@@ -107,7 +155,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
 
-        let actions = self.meeting_actions(meeting.id, service, today)?;
+        let actions = self.meeting_actions_page(meeting.id, service, today, actions_offset, ACTIONS_PAGE)?;
         let mut decisions = Vec::new();
         self.for_each_decision(
             &DecisionFilter { meeting: Some(meeting.id), service: Some(service.to_string()), ..Default::default() },
@@ -127,6 +175,52 @@ impl Store {
             actions,
             decisions,
         })
+    }
+
+    /// `limit` actions of the Actions section's list from `offset`: each
+    /// block is counted through its index, and rows are read only for the
+    /// page, so a late meeting with thousands of open actions loads in
+    /// milliseconds.
+    pub fn meeting_actions_page(
+        &self,
+        meeting: i64,
+        service: &str,
+        today: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> Result<ActionsPage> {
+        let today = today.to_string();
+        let mut page = ActionsPage { total: 0, offset, rows: Vec::new() };
+        let mut skip = offset;
+        for (index, condition, order, carried_forward) in PAGE_BLOCKS {
+            let mut count =
+                self.conn.prepare_cached(&format!("SELECT count(*) FROM actions a {index} WHERE {condition}"))?;
+            let n: usize = count.query_row(params![service, meeting], |r| r.get::<_, i64>(0))? as usize;
+            page.total += n;
+            let want = limit.saturating_sub(page.rows.len());
+            if skip >= n {
+                skip -= n;
+                continue;
+            }
+            if want > 0 {
+                let mut stmt = self.conn.prepare_cached(&format!(
+                    "{} FROM (SELECT a.id AS page_id FROM actions a {index} WHERE {condition}
+                              ORDER BY {order} LIMIT ?3 OFFSET ?4) AS page
+                     CROSS JOIN actions a ON a.id = page.page_id JOIN owners o ON o.id = a.owner_id
+                     ORDER BY {order}",
+                    super::actions::SELECT_COLUMNS
+                ))?;
+                let rows = stmt.query_map(params![service, meeting, want as i64, skip as i64], |r| {
+                    super::actions::row_to_action(r, &today)
+                })?;
+                for row in rows {
+                    let (action, id) = row?;
+                    page.rows.push(ViewAction { id, carried_forward, action });
+                }
+            }
+            skip = 0;
+        }
+        Ok(page)
     }
 
     /// The service's open actions plus any raised or changed in this meeting

@@ -125,6 +125,15 @@ impl ItemTimer {
     }
 }
 
+/// Rows kept between the Actions selection and the edge of the page held
+/// before the next page is loaded: more than a screen's height.
+const PAGE_MARGIN: usize = 60;
+
+/// The page start that puts `selected` in the middle of a page.
+fn page_offset(selected: usize) -> usize {
+    selected.saturating_sub(crate::store::ACTIONS_PAGE / 2)
+}
+
 pub struct App {
     pub meeting: MeetingRecord,
     pub agenda: Vec<AgendaLine>,
@@ -202,10 +211,15 @@ impl App {
     /// Loads everything the screen shows from the store: the overview, the
     /// current service's view and the selected action's history.
     pub fn reload(&mut self, store: &Store) -> Result<()> {
-        self.agenda = store.agenda_overview(self.meeting.id, self.today)?;
+        // The overview's counts cover every service: read only while it is
+        // on screen (g loads it afresh), not on each move between services.
+        if self.screen == Screen::Overview || self.agenda.is_empty() {
+            self.agenda = store.agenda_overview(self.meeting.id, self.today)?;
+        }
         self.owners = store.owners()?;
         if let Some(service) = self.current_service().map(str::to_string) {
-            let view = store.service_view(&self.meeting, &service, self.today)?;
+            let offset = page_offset(self.selected[ACTIONS]);
+            let view = store.service_view(&self.meeting, &service, self.today, offset)?;
             let rank = |r: Rag| match r {
                 Rag::Red => 0,
                 Rag::Amber => 1,
@@ -221,6 +235,30 @@ impl App {
             self.view = Some(view);
         }
         self.clamp();
+        // The list may have shrunk below the selection: its page, then history.
+        self.follow_selection(store)
+    }
+
+    /// After the Actions selection moves: loads the page around it when it
+    /// nears the edge of the page held (or left it), then its history.
+    fn follow_selection(&mut self, store: &Store) -> Result<()> {
+        let Some(service) = self.current_service().map(str::to_string) else { return Ok(()) };
+        let selected = self.selected[ACTIONS];
+        if let Some(v) = &mut self.view {
+            let (start, end) = (v.actions.offset, v.actions.offset + v.actions.rows.len());
+            let near_start = start > 0 && selected < start + PAGE_MARGIN;
+            let near_end = end < v.actions.total && selected + PAGE_MARGIN >= end;
+            if near_start || near_end || selected < start || selected >= end {
+                v.actions = store.meeting_actions_page(
+                    self.meeting.id,
+                    &service,
+                    self.today,
+                    page_offset(selected),
+                    crate::store::ACTIONS_PAGE,
+                )?;
+                self.clamp();
+            }
+        }
         self.load_history(store)
     }
 
@@ -239,7 +277,7 @@ impl App {
             0 => v.kpis.len(),
             1 => v.findings.len(),
             2 => v.feedback.len(),
-            ACTIONS => v.actions.len(),
+            ACTIONS => v.actions.total,
             _ => v.decisions.len(),
         }
     }
@@ -253,7 +291,8 @@ impl App {
     }
 
     pub fn selected_action(&self) -> Option<&crate::store::ActionRecord> {
-        self.view.as_ref()?.actions.get(self.selected[ACTIONS]).map(|a| &a.action)
+        let page = &self.view.as_ref()?.actions;
+        page.rows.get(self.selected[ACTIONS].checked_sub(page.offset)?).map(|a| &a.action)
     }
 
     /// Handles one key; returns the write or load the loop should perform.
@@ -341,6 +380,13 @@ impl App {
                     return Some(Effect::History);
                 }
             }
+            Action::First | Action::Last if self.screen == Screen::Service => {
+                let last = self.list_len(self.section).saturating_sub(1);
+                self.selected[self.section] = if action == Action::First { 0 } else { last };
+                if self.section == ACTIONS {
+                    return Some(Effect::History);
+                }
+            }
             Action::Open if self.screen == Screen::Overview && n > 0 => {
                 self.started = true;
                 self.current = self.overview_selected.min(n - 1);
@@ -383,7 +429,10 @@ impl App {
                 input.set_placeholder_text("indicator, action, decision, audit or feedback words");
                 self.overlay = Overlay::Search(Box::new(Search { input, hits: Vec::new(), selected: 0 }));
             }
-            Action::Overview => self.screen = Screen::Overview,
+            Action::Overview => {
+                self.screen = Screen::Overview;
+                return Some(Effect::Reload);
+            }
             Action::Help => self.overlay = Overlay::Help,
             Action::Quit => self.overlay = Overlay::ConfirmQuit,
             _ => {}
@@ -551,7 +600,7 @@ impl App {
         match effect {
             Effect::Reload => {}
             Effect::History => {
-                self.load_history(store)?;
+                self.follow_selection(store)?;
                 return Ok(());
             }
             Effect::Search(phrase) => {
@@ -692,9 +741,9 @@ impl App {
         let mut form = form;
         if let FormKind::EditAction { reference } | FormKind::Carry { reference } = &form.kind {
             self.section = ACTIONS;
-            if let Some(i) =
-                self.view.as_ref().and_then(|v| v.actions.iter().position(|a| &a.action.reference == reference))
-            {
+            if let Some(i) = self.view.as_ref().and_then(|v| {
+                v.actions.rows.iter().position(|a| &a.action.reference == reference).map(|i| i + v.actions.offset)
+            }) {
                 self.selected[ACTIONS] = i;
                 self.reload(store)?;
             }

@@ -12,6 +12,8 @@ pub enum Action {
     Section(usize),
     Down,
     Up,
+    First,
+    Last,
     Open,
     NewAction,
     NewDecision,
@@ -64,7 +66,7 @@ const fn b(
     Binding { keys, label, action, help, hint }
 }
 
-use KeyCode::{BackTab, Char, Down, Enter, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Home, PageDown, PageUp, Tab, Up};
 
 pub const BINDINGS: &[Binding] = &[
     b(&[Char(']'), PageDown], "] PgDn", Action::NextService, "next agenda item (service)", Some("next")),
@@ -78,6 +80,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('5')], "5", Action::Section(4), "Decisions recorded in this meeting", None),
     b(&[Down, Char('j')], "↓ j", Action::Down, "move down a list", None),
     b(&[Up, Char('k')], "↑ k", Action::Up, "move up a list", None),
+    b(&[Home], "Home", Action::First, "first in a list", None),
+    b(&[End], "End", Action::Last, "last in a list (raised today come last in Actions)", None),
     b(&[Enter], "Enter", Action::Open, "open the selected service (agenda) or search result", None),
     b(&[Char('a')], "a", Action::NewAction, "new action: text, owner, due date", Some("action")),
     b(&[Char('d')], "d", Action::NewDecision, "record a decision", Some("decision")),

@@ -237,7 +237,7 @@ fn feedback(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Th
 }
 
 fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
-    if v.actions.is_empty() {
+    if v.actions.rows.is_empty() {
         frame.render_widget(Paragraph::new("No open actions for this service. Press a to add one."), area);
         return;
     }
@@ -251,7 +251,7 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
         Constraint::Fill(1),
     ];
     let cols = column_widths(list, &widths);
-    let rows = v.actions.iter().map(|va| {
+    let rows = v.actions.rows.iter().map(|va| {
         let a = &va.action;
         let (status, style) = if a.overdue {
             ("OVERDUE".to_string(), theme.overdue())
@@ -271,7 +271,8 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
     });
     let header = Row::new(["", "Ref", "Status", "Due", "Owner", "Action (↻ carried forward, ★ raised today)"])
         .style(theme.header());
-    let mut state = TableState::default().with_selected(Some(app.selected[ACTIONS]));
+    // The page held starts at its offset in the whole list.
+    let mut state = TableState::default().with_selected(app.selected[ACTIONS].checked_sub(v.actions.offset));
     frame.render_stateful_widget(
         Table::new(rows, widths).header(header).row_highlight_style(theme.selected()),
         list,
