@@ -189,6 +189,10 @@ impl Store {
     fn copy_into(&self, file: &Path) -> rusqlite::Result<()> {
         use rusqlite::backup::{Backup, StepResult};
         let mut target = Connection::open(file)?;
+        // Pages stream through once: a large cache would only hold memory
+        // while a meeting screen runs beside the copy.
+        self.conn.pragma_update(None, "cache_size", -256)?;
+        target.pragma_update(None, "cache_size", -256)?;
         {
             let backup = Backup::new(&self.conn, &mut target)?;
             let mut waited = Duration::ZERO;
