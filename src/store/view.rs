@@ -227,12 +227,20 @@ impl Store {
     /// (so an action closed in the meeting stays in view, shown as done);
     /// carried-forward ones first, then by due date.
     pub fn meeting_actions(&self, meeting: i64, service: &str, today: NaiveDate) -> Result<Vec<ViewAction>> {
-        // One query: a late meeting can carry thousands of open actions.
+        // One query, fed by the indexes: the service's open actions, those
+        // raised here, and those with history here (ids first, so the
+        // service's 100k-row log is never walked). A late meeting can carry
+        // thousands of open actions.
         let mut stmt = self.conn.prepare_cached(&format!(
-            "{} WHERE a.service_id = ?1 AND (a.status IN ('open', 'in_progress')
-               OR a.meeting_id = ?2 OR a.id IN (SELECT action_id FROM action_history WHERE meeting_id = ?2))
+            "{} FROM actions a NOT INDEXED JOIN owners o ON o.id = a.owner_id
+             WHERE a.id IN (
+                 SELECT id FROM actions INDEXED BY actions_service_open
+                  WHERE service_id = ?1 AND status IN ('open', 'in_progress')
+                 UNION ALL SELECT id FROM actions WHERE meeting_id = ?2 AND service_id = ?1
+                 UNION ALL SELECT action_id FROM action_history WHERE meeting_id = ?2)
+               AND a.service_id = ?1
              ORDER BY coalesce(a.meeting_id = ?2, 0), a.due, a.id",
-            super::actions::SELECT
+            super::actions::SELECT_COLUMNS
         ))?;
         let today = today.to_string();
         let rows = stmt.query_map(params![service, meeting], |r| super::actions::row_to_action(r, &today))?;
