@@ -345,3 +345,59 @@ fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
     assert_eq!(copy.check().unwrap(), Vec::<String>::new());
     assert_eq!(copy.meetings(5).unwrap().len(), 1);
 }
+
+#[test]
+fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    let db = TestDb::with_meeting();
+    // A terminal of its own: the harness's reader would keep the terminal
+    // open, and this test is about it closing.
+    let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_qprm"));
+    cmd.env("QPRM_DB", &db.path);
+    cmd.env("QPRM_TODAY", common::TODAY);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pair.slave.spawn_command(cmd).unwrap();
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let mut writer = pair.master.take_writer().unwrap();
+    // Read until the first frame has been drawn, then stop reading.
+    let shown = std::thread::spawn(move || {
+        let mut parser = vt100::Parser::new(24, 80, 0);
+        let mut buf = [0u8; 8192];
+        while !parser.screen().contents().contains("CHAIR") {
+            match reader.read(&mut buf) {
+                Ok(0) | Err(_) => return false,
+                Ok(n) => parser.process(&buf[..n]),
+            }
+        }
+        true
+    });
+    assert!(shown.join().unwrap(), "the screen drew its first frame");
+    writer.write_all(b"d").unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    writer.write_all("Typed as the laptop lid closed".as_bytes()).unwrap();
+    writer.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    // The window closes: every handle on the terminal's side goes.
+    drop(writer);
+    drop(pair.master);
+    // The process must end by itself (it once spun forever on the closed
+    // terminal, holding the chair), without being killed.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the screen kept running after its terminal closed");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let store = Store::open(&db.path, "test").unwrap();
+    assert!(store.presence(1).unwrap().is_none(), "the chair was handed back");
+    let (_, _, fields) = store.draft(1, "chair").unwrap().expect("the typed text is kept as a draft");
+    assert_eq!(fields[0], "Typed as the laptop lid closed");
+}

@@ -106,6 +106,11 @@ impl Live {
         }
     }
 
+    /// This instance's presence id (the chair's, when it holds the chair).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// A clean exit hands the chair back at once.
     pub fn finish(&mut self, store: &mut Store, app: &App) -> Result<()> {
         if app.role == Role::Chair {
@@ -124,6 +129,48 @@ impl Default for Live {
 /// Where automatic backups of `db` go: a `backups` folder beside it.
 pub fn backup_dir(db: &Path) -> PathBuf {
     db.parent().unwrap_or(Path::new(".")).join("backups")
+}
+
+/// How long a stop signal may go unanswered before the watchdog ends the
+/// screen itself.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Ends a screen whose loop cannot see a stop signal. Once the terminal has
+/// gone (a closed window or dropped connection), crossterm 0.29 reads its
+/// end-of-file forever inside `event::read`, so the SIGHUP that follows
+/// never reaches the loop: the process would spin and keep the chair.
+/// After `STOP_GRACE` unanswered, this hands the chair back on its own
+/// connection and exits. Nothing is lost: saves commit before "Saved" and
+/// drafts are written as they are typed. A write still waiting on another
+/// instance's lock after the grace is rolled back, never reported saved.
+/// Set the returned flag once the loop has finished normally.
+pub fn stop_watchdog(
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    db: PathBuf,
+    meeting: i64,
+    presence_id: String,
+) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::Ordering;
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = std::sync::Arc::clone(&finished);
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            if done.load(Ordering::Relaxed) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(STOP_GRACE);
+        if done.load(Ordering::Relaxed) {
+            return;
+        }
+        if let Ok(mut store) = Store::open(&db, "chair") {
+            let _ = store.release_chair(meeting, &presence_id);
+        }
+        ratatui::restore();
+        std::process::exit(0);
+    });
+    finished
 }
 
 /// The result of the opening backup, from its thread.

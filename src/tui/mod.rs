@@ -66,8 +66,11 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
         signal_hook::flag::register(signal, std::sync::Arc::clone(&stop))
             .map_err(|e| Error::io("installing signal handlers", e))?;
     }
+    let watchdog =
+        live::stop_watchdog(std::sync::Arc::clone(&stop), store.path().to_path_buf(), app.meeting.id, live.id().into());
     let result = event_loop(&mut terminal, store, &mut app, &mut live, &stop, &mut backup);
     let finished = live.finish(store, &app);
+    watchdog.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result.and(finished)
