@@ -85,7 +85,8 @@ pub enum Command {
         /// Meeting id or date
         #[arg(long)]
         meeting: Option<String>,
-        #[arg(long)]
+        /// A service id, as in the packs (e.g. corporate-parenting)
+        #[arg(long, value_name = "ID")]
         service: Option<String>,
         /// Meetings reviewing this period or later (YYYY-MM)
         #[arg(long)]
@@ -96,6 +97,7 @@ pub enum Command {
         /// Words the decision contains
         #[arg(long)]
         text: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -105,6 +107,7 @@ pub enum Command {
         text: Vec<String>,
         #[arg(long, default_value_t = 20)]
         limit: u32,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -148,11 +151,13 @@ pub enum Command {
     Kpi {
         /// An indicator code: show its whole series
         code: Option<String>,
-        #[arg(long)]
+        /// A service id, as in the packs (e.g. corporate-parenting)
+        #[arg(long, value_name = "ID")]
         service: Option<String>,
         /// The month to show (YYYY-MM); default: each indicator's latest value
         #[arg(long)]
         period: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -168,13 +173,16 @@ pub enum ExportCommand {
         /// Write to FILE instead of standard output
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Case-insensitive part of the owner's name
         #[arg(long)]
         owner: Option<String>,
+        /// A service id, as in the packs (e.g. corporate-parenting)
         #[arg(long, value_name = "ID")]
         service: Option<String>,
         /// open, overdue, done, dropped or all (default: all)
         #[arg(long)]
         status: Option<String>,
+        /// Only actions due before this date
         #[arg(long, value_name = "YYYY-MM-DD")]
         due_before: Option<String>,
     },
@@ -200,6 +208,7 @@ pub enum MeetingCommand {
         /// Repeat in agenda order; default: every service
         #[arg(long = "service", value_name = "ID")]
         services: Vec<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -207,6 +216,7 @@ pub enum MeetingCommand {
     List {
         #[arg(long, default_value_t = 50)]
         limit: u32,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -222,6 +232,7 @@ pub enum ActionCommand {
         /// YYYY-MM-DD, or +2w, +10d, +1m, end of march, end of month
         #[arg(long)]
         due: String,
+        /// A service id, as in the packs (e.g. corporate-parenting)
         #[arg(long, value_name = "ID")]
         service: Option<String>,
         /// Meeting id or date where it was raised
@@ -230,6 +241,7 @@ pub enum ActionCommand {
         /// Link to an indicator code
         #[arg(long)]
         indicator: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -242,6 +254,7 @@ pub enum ActionCommand {
         status: Option<String>,
         #[arg(long)]
         due: Option<String>,
+        /// Case-insensitive part of the owner's name
         #[arg(long)]
         owner: Option<String>,
         #[arg(long)]
@@ -251,6 +264,7 @@ pub enum ActionCommand {
         /// Meeting id or date in which the update was made
         #[arg(long)]
         meeting: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -258,6 +272,7 @@ pub enum ActionCommand {
     Show {
         #[arg(value_name = "REF")]
         reference: String,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
@@ -268,16 +283,19 @@ pub struct ActionsArgs {
     /// Case-insensitive part of the owner's name
     #[arg(long)]
     pub owner: Option<String>,
+    /// A service id, as in the packs (e.g. corporate-parenting)
     #[arg(long, value_name = "ID")]
     pub service: Option<String>,
     /// open (open and in progress), overdue, done, dropped or all
     #[arg(long)]
     pub status: Option<String>,
+    /// Only actions due before this date
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub due_before: Option<String>,
     /// At most this many rows
     #[arg(long)]
     pub limit: Option<u32>,
+    /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,
 }
@@ -290,8 +308,10 @@ pub enum DecisionCommand {
         /// Meeting id or date
         #[arg(long)]
         meeting: String,
+        /// A service id, as in the packs (e.g. corporate-parenting)
         #[arg(long, value_name = "ID")]
         service: Option<String>,
+        /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
     },
