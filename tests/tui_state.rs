@@ -264,3 +264,43 @@ fn search_reaches_audit_findings_and_jumps_to_their_section() {
     assert_eq!(s.app.section, 1, "findings live in the Audits section");
     assert_eq!(s.app.screen, View::Service);
 }
+
+/// Three actions due the same day: changing one's status never moves the
+/// selection to another, so a second x says "already done" rather than
+/// closing the neighbour, and e edits the action just closed.
+#[test]
+fn status_keys_keep_acting_on_the_same_action() {
+    let mut s = screen(Mode::default(), true);
+    let service = s.app.meeting.agenda[0].clone();
+    for text in ["Tie one", "Tie two", "Tie three"] {
+        s.store
+            .record_action(&qprm::store::NewAction {
+                text: text.into(),
+                owner: "Someone".into(),
+                due: chrono::NaiveDate::from_ymd_opt(2020, 1, 1),
+                service: Some(service.clone()),
+                meeting: None,
+                indicator: None,
+            })
+            .unwrap();
+    }
+    s.type_text("]4");
+    s.key(KeyCode::Home);
+    let first = s.app.selected_action().unwrap().clone();
+    assert_eq!(first.text, "Tie one", "earliest due first");
+    let before = s.app.selected[3];
+    s.key(KeyCode::Char('s')).key(KeyCode::Char('s'));
+    assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
+    assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Done);
+    assert_eq!(s.app.selected[3], before, "closed in this meeting, it keeps its place");
+    s.key(KeyCode::Char('x'));
+    assert!(s.app.status.as_deref().unwrap().contains("already"), "{:?}", s.app.status);
+    for other in ["Tie two", "Tie three"] {
+        let open = s.app.view.as_ref().unwrap().actions.rows.iter().find(|a| a.action.text == other).unwrap();
+        assert_eq!(open.action.status, ActionStatus::Open, "{other} untouched");
+    }
+    // Reopened, it is still the one selected.
+    s.key(KeyCode::Char('s'));
+    assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
+    assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Open);
+}

@@ -52,32 +52,30 @@ pub struct ActionsPage {
     /// Position of `rows[0]` in the whole list.
     pub offset: usize,
     pub rows: Vec<ViewAction>,
+    /// Every listed action's row id, in order (a few thousand at most): so
+    /// the screen can find an action again after it moves in the list.
+    pub order: Vec<i64>,
 }
 
-/// The Actions section's list, as three blocks each read through its own
-/// index in its own order: open actions carried forward, then actions
-/// closed at this meeting (so what was just closed stays in view), then
-/// those raised at this meeting. Each is (index hint, condition, order,
-/// carried forward); ?1 is the service, ?2 the meeting. Counts and the
-/// skip to a page read the index alone; only the page's rows are read.
-const PAGE_BLOCKS: [(&str, &str, &str, bool); 3] = [
-    (
-        "INDEXED BY actions_service_open",
-        "a.service_id = ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2",
-        "a.due, a.meeting_id, a.status, a.id",
-        true,
-    ),
-    (
-        // Driven from this meeting's closures, never a scan of every closed action.
-        "NOT INDEXED",
-        "a.id IN (SELECT action_id FROM action_history
-                  WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
-         AND a.service_id = ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2",
-        "a.due, a.id",
-        true,
-    ),
-    ("", "a.meeting_id = ?2 AND a.service_id = ?1", "a.due, a.id", false),
-];
+/// The Actions section's list: the actions carried forward (open ones, and
+/// those closed at this meeting, which stay in their place marked done),
+/// then those raised at this meeting; each part by due date. The order
+/// depends on nothing a status change alters, so `x` or `s` never moves an
+/// action. Each part is read through its own index, keys only (the service's
+/// open actions from a covering index); one sort orders the few thousand
+/// keys. ?1 is the service, ?2 the meeting.
+const LIST_ORDER: &str = "SELECT id, carried FROM (
+    SELECT a.due, a.meeting_id AS m, a.id, 1 AS carried FROM actions a INDEXED BY actions_service_open
+     WHERE a.service_id = ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2
+    UNION ALL
+    -- Driven from this meeting's closures, never a scan of every closed action.
+    SELECT a.due, a.meeting_id, a.id, 1 FROM actions a NOT INDEXED
+     WHERE a.id IN (SELECT action_id FROM action_history
+                    WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
+       AND a.service_id = ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2
+    UNION ALL
+    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id = ?1)
+  ORDER BY carried DESC, due, m, id";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
@@ -177,10 +175,9 @@ impl Store {
         })
     }
 
-    /// `limit` actions of the Actions section's list from `offset`: each
-    /// block is counted through its index, and rows are read only for the
-    /// page, so a late meeting with thousands of open actions loads in
-    /// milliseconds.
+    /// `limit` actions of the Actions section's list from `offset`, with the
+    /// whole list's order: rows are read only for the page, so a late meeting
+    /// with thousands of open actions loads in a couple of milliseconds.
     pub fn meeting_actions_page(
         &self,
         meeting: i64,
@@ -189,38 +186,32 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<ActionsPage> {
-        let today = today.to_string();
-        let mut page = ActionsPage { total: 0, offset, rows: Vec::new() };
-        let mut skip = offset;
-        for (index, condition, order, carried_forward) in PAGE_BLOCKS {
-            let mut count =
-                self.conn.prepare_cached(&format!("SELECT count(*) FROM actions a {index} WHERE {condition}"))?;
-            let n: usize = count.query_row(params![service, meeting], |r| r.get::<_, i64>(0))? as usize;
-            page.total += n;
-            let want = limit.saturating_sub(page.rows.len());
-            if skip >= n {
-                skip -= n;
-                continue;
-            }
-            if want > 0 {
-                let mut stmt = self.conn.prepare_cached(&format!(
-                    "{} FROM (SELECT a.id AS page_id FROM actions a {index} WHERE {condition}
-                              ORDER BY {order} LIMIT ?3 OFFSET ?4) AS page
-                     CROSS JOIN actions a ON a.id = page.page_id JOIN owners o ON o.id = a.owner_id
-                     ORDER BY {order}",
-                    super::actions::SELECT_COLUMNS
-                ))?;
-                let rows = stmt.query_map(params![service, meeting, want as i64, skip as i64], |r| {
-                    super::actions::row_to_action(r, &today)
-                })?;
-                for row in rows {
-                    let (action, id) = row?;
-                    page.rows.push(ViewAction { id, carried_forward, action });
+        let mut stmt = self.conn.prepare_cached(LIST_ORDER)?;
+        let keys: Vec<(i64, bool)> = stmt
+            .query_map(params![service, meeting], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        let total = keys.len();
+        let offset = offset.min(total);
+        let window = &keys[offset..offset.saturating_add(limit).min(total)];
+        let mut rows = Vec::with_capacity(window.len());
+        if !window.is_empty() {
+            // Row ids from the query above, so plain integers in the SQL.
+            let ids: Vec<String> = window.iter().map(|(id, _)| id.to_string()).collect();
+            let sql = format!("{SELECT} WHERE a.id IN ({})", ids.join(","), SELECT = super::actions::SELECT);
+            let today = today.to_string();
+            let mut stmt = self.conn.prepare(&sql)?;
+            let mut found: std::collections::HashMap<i64, ActionRecord> = stmt
+                .query_map([], |r| super::actions::row_to_action(r, &today))?
+                .map(|row| row.map(|(action, id)| (id, action)))
+                .collect::<rusqlite::Result<_>>()?;
+            for &(id, carried_forward) in window {
+                if let Some(action) = found.remove(&id) {
+                    rows.push(ViewAction { id, action, carried_forward });
                 }
             }
-            skip = 0;
         }
-        Ok(page)
+        Ok(ActionsPage { total, offset, rows, order: keys.into_iter().map(|(id, _)| id).collect() })
     }
 
     /// The service's open actions plus any raised or changed in this meeting

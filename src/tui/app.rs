@@ -218,8 +218,19 @@ impl App {
         }
         self.owners = store.owners()?;
         if let Some(service) = self.current_service().map(str::to_string) {
+            // The selected action stays selected wherever the change puts it
+            // (a new due date, rows added above it by another screen).
+            let keep = self
+                .view
+                .as_ref()
+                .filter(|v| v.service.id == service)
+                .and_then(|v| v.actions.rows.get(self.selected[ACTIONS].checked_sub(v.actions.offset)?))
+                .map(|a| a.id);
             let offset = page_offset(self.selected[ACTIONS]);
             let view = store.service_view(&self.meeting, &service, self.today, offset)?;
+            if let Some(pos) = keep.and_then(|id| view.actions.order.iter().position(|&i| i == id)) {
+                self.selected[ACTIONS] = pos;
+            }
             let rank = |r: Rag| match r {
                 Rag::Red => 0,
                 Rag::Amber => 1,
