@@ -334,12 +334,14 @@ fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
     std::fs::create_dir_all(&dir).unwrap();
     // What a screen quit mid-copy leaves behind, half an hour ago.
     let abandoned = dir.join("qprm-20261123-090000.db.partial");
+    let journal = dir.join("qprm-20261123-090000.db.partial-journal");
     std::fs::write(&abandoned, b"SQLite format 3\0 half a file").unwrap();
+    std::fs::write(&journal, b"journal").unwrap();
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(1800);
     std::fs::File::options().write(true).open(&abandoned).unwrap().set_modified(old).unwrap();
     let (path, taken) = qprm::tui::live::backup_on_open(&store, 10).unwrap();
-    assert!(taken, "a partial file does not count as a recent backup");
-    assert!(!abandoned.exists(), "the abandoned partial copy is removed");
+    assert!(taken, "an abandoned partial file does not count as a recent backup");
+    assert!(!abandoned.exists() && !journal.exists(), "the abandoned copy and its journal are removed");
     assert!(!qprm::store::partial_path(&path).exists(), "a finished copy leaves no partial file");
     let copy = Store::open_read_only(&path, "test", false).unwrap();
     assert_eq!(copy.check().unwrap(), Vec::<String>::new());
@@ -400,4 +402,24 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     assert!(store.presence(1).unwrap().is_none(), "the chair was handed back");
     let (_, _, fields) = store.draft(1, "chair").unwrap().expect("the typed text is kept as a draft");
     assert_eq!(fields[0], "Typed as the laptop lid closed");
+}
+
+#[test]
+fn a_backup_being_written_is_neither_overwritten_nor_duplicated() {
+    let db = TestDb::with_meeting();
+    let store = Store::open(&db.path, "test").unwrap();
+    let dir = qprm::tui::live::backup_dir(&db.path);
+    std::fs::create_dir_all(&dir).unwrap();
+    // Another screen, opening at the same moment, is still copying.
+    let in_progress = dir.join("qprm-20261123-100000.db.partial");
+    std::fs::write(&in_progress, b"being written").unwrap();
+    let (path, taken) = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    assert!(!taken, "that copy is today's backup: no second one");
+    assert_eq!(path, dir.join("qprm-20261123-100000.db"));
+    // `qprm backup` to a name whose copy is under way is refused, and the
+    // copy under way is left alone.
+    let err = store.backup_to(&path).unwrap_err().to_string();
+    assert!(err.contains("already being written"), "{err}");
+    assert_eq!(std::fs::read(&in_progress).unwrap(), b"being written");
+    assert!(!path.exists());
 }

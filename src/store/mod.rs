@@ -61,6 +61,16 @@ impl Store {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         if path.exists() {
             check_existing(path, &label)?;
+            // A rollback journal beside the file would be replayed by the
+            // first read of a writable connection: check such a file on a
+            // read-only one, so a foreign database is left as it was.
+            if path
+                .with_file_name(format!("{}-journal", path.file_name().unwrap_or_default().to_string_lossy()))
+                .exists()
+            {
+                let probe = read_only_connection(path, false).map_err(|e| open_error(&label, &e))?;
+                refuse_foreign(&probe, &label)?;
+            }
         } else {
             create_owner_only(path, &label)?;
         }
@@ -174,15 +184,36 @@ impl Store {
         if dest.exists() {
             return Err(Error::invalid(format!("{label} already exists; choose a new file name for the backup")));
         }
+        // Claimed with create_new: a second backup to the same name at the
+        // same moment is refused instead of writing over this one.
         let partial = partial_path(dest);
-        let _ = std::fs::remove_file(&partial);
-        create_owner_only(&partial, &label)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(&partial).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                Error::invalid(format!("a backup to {label} is already being written; choose another name"))
+            }
+            _ => Error::io(format!("{label}: cannot create"), e),
+        })?;
         let copied = self.copy_into(&partial);
         if let Err(e) = copied {
-            let _ = std::fs::remove_file(&partial);
+            remove_partial(&partial);
             return Err(Error::Database(format!("backup to {label} failed: {e}")));
         }
-        std::fs::rename(&partial, dest).map_err(|e| Error::io(format!("finishing {label}"), e))?;
+        // A hard link never replaces a file that appeared meanwhile; where
+        // links are not supported, rename (checked just above).
+        let finished = match std::fs::hard_link(&partial, dest) {
+            Ok(()) => std::fs::remove_file(&partial),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) if !dest.exists() => std::fs::rename(&partial, dest),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = finished {
+            remove_partial(&partial);
+            return Err(Error::io(format!("finishing {label}"), e));
+        }
         std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
     }
 
@@ -318,14 +349,23 @@ fn read_only_connection(path: &Path, immutable: bool) -> rusqlite::Result<Connec
 }
 
 #[cfg(unix)]
-fn file_identity(path: &Path) -> Option<(u64, u64)> {
+pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_identity(path: &Path) -> Option<(u64, u64)> {
+pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().map(|m| (m.len().min(1), 0))
+}
+
+/// Removes an unfinished backup and any journal SQLite left beside it.
+pub fn remove_partial(partial: &Path) {
+    for suffix in ["", "-journal", "-wal", "-shm"] {
+        let mut name = partial.as_os_str().to_os_string();
+        name.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(name));
+    }
 }
 
 /// Where a backup is written until it is whole.

@@ -153,6 +153,8 @@ pub fn stop_watchdog(
     use std::sync::atomic::Ordering;
     let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let done = std::sync::Arc::clone(&finished);
+    // Only the file the screen opened: never create one where it was deleted.
+    let identity = crate::store::file_identity(&db);
     std::thread::spawn(move || {
         while !stop.load(Ordering::Relaxed) {
             if done.load(Ordering::Relaxed) {
@@ -164,7 +166,10 @@ pub fn stop_watchdog(
         if done.load(Ordering::Relaxed) {
             return;
         }
-        if let Ok(mut store) = Store::open(&db, "chair") {
+        if identity.is_some()
+            && crate::store::file_identity(&db) == identity
+            && let Ok(mut store) = Store::open(&db, "chair")
+        {
             let _ = store.release_chair(meeting, &presence_id);
         }
         ratatui::restore();
@@ -211,14 +216,20 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
         builder.create(&dir).map_err(|e| crate::Error::io(format!("creating {}", dir.display()), e))?;
     }
     let stem = store.path().file_stem().and_then(|s| s.to_str()).unwrap_or("qprm").to_string();
+    // Unfinished copies: one still being written (by another screen opening
+    // now) counts as today's backup; abandoned ones are removed.
     for entry in
         std::fs::read_dir(&dir).map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?.flatten()
     {
-        let abandoned = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-        if entry.file_name().to_str().is_some_and(|n| n.ends_with(".partial"))
-            && abandoned.is_some_and(|age| age > PARTIAL_ABANDONED)
-        {
-            let _ = std::fs::remove_file(entry.path());
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        if !name.ends_with(".partial") {
+            continue;
+        }
+        let age = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|age| age > PARTIAL_ABANDONED) {
+            crate::store::remove_partial(&entry.path());
+        } else if name.starts_with(&format!("{stem}-")) {
+            return Ok((dir.join(name.trim_end_matches(".partial")), false));
         }
     }
     let recent = std::fs::read_dir(&dir)
@@ -234,7 +245,7 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let mut path = dir.join(format!("{stem}-{stamp}.db"));
     let mut n = 1;
-    while path.exists() {
+    while path.exists() || crate::store::partial_path(&path).exists() {
         path = dir.join(format!("{stem}-{stamp}-{n}.db"));
         n += 1;
     }
