@@ -74,7 +74,8 @@ median_ms() {
 peak_mb() {
   if [ -x /usr/bin/time ]; then
     /usr/bin/time -f '%M' -o /tmp/qprm-peak.$$ "$@" >/dev/null 2>&1 || true
-    awk '{ printf "%.1f", $1 / 1024 }' /tmp/qprm-peak.$$
+    # The last line: GNU time puts "Command exited with…" first on failure.
+    tail -n 1 /tmp/qprm-peak.$$ | awk '{ printf "%.1f", $1 / 1024 }'
     rm -f /tmp/qprm-peak.$$
   else
     printf 'n/a'
@@ -82,6 +83,14 @@ peak_mb() {
 }
 
 row() { printf '%-58s %10s ms %9s MB  %s\n' "$1" "$2" "$3" "${4:-}"; }
+
+# ratio A B FORMAT: A/B in FORMAT, or a plain "no ratio" when either failed.
+ratio() {
+  case "$1$2" in
+    *FAILED* | "") echo "no ratio: a command failed" ;;
+    *) awk -v a="$1" -v b="$2" -v f="$3" 'BEGIN { printf f, a / b }' ;;
+  esac
+}
 
 echo "qprm whole-process comparison, $(date -u +%Y-%m-%d), $RUNS runs each, medians"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
@@ -96,7 +105,7 @@ if have sqlite3; then
   row "sqlite3 shell, exact owner (the floor)" "$floor" "$(peak_mb sqlite3 -json "$BIG" "$FLOOR_SQL")"
   row "qprm actions --owner '$OWNER' --json" "$q_json" \
     "$(peak_mb "$QPRM" --db "$BIG" actions --owner "$OWNER" --json)" \
-    "$(awk -v q="$q_json" -v f="$floor" 'BEGIN { printf "%.2fx the floor (target <= 1.5x)", q / f }')"
+    "$(ratio "$q_json" "$floor" "%.2fx the floor (target <= 1.5x)")"
 else
   row "qprm actions --owner '$OWNER' --json" "$q_json" "$(peak_mb "$QPRM" --db "$BIG" actions --owner "$OWNER" --json)" \
     "(install sqlite3 for the floor)"
@@ -128,7 +137,7 @@ if have task && have sqlite3; then
   export TASKRC="$TASKDIR/taskrc" TASKDATA="$TASKDIR"
   tw=$(median_ms task "project:$PROJECT" list)
   row "task project:$PROJECT list (Taskwarrior, 50k tasks)" "$tw" "$(peak_mb task "project:$PROJECT" list)" \
-    "$(awk -v q="$q_table" -v t="$tw" 'BEGIN { printf "qprm on 1M is %.0fx faster (target >= 40x)", t / q }')"
+    "$(ratio "$tw" "$q_table" "qprm on 1M is %.0fx faster (target >= 40x)")"
 else
   echo "(install taskwarrior and sqlite3 for the Taskwarrior comparison)"
 fi
