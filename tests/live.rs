@@ -326,12 +326,18 @@ fn screens_opened_for_one_meeting_share_one_automatic_backup() {
     assert_eq!(backups, 1, "a second screen within 12 hours reuses the first backup");
 }
 
-#[test]
-fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
+/// A meeting database, open, with its (empty) automatic backups folder.
+fn with_backups_folder() -> (TestDb, Store, std::path::PathBuf) {
     let db = TestDb::with_meeting();
     let store = Store::open(&db.path, "test").unwrap();
     let dir = qprm::tui::live::backup_dir(&db.path);
     std::fs::create_dir_all(&dir).unwrap();
+    (db, store, dir)
+}
+
+#[test]
+fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
+    let (_db, store, dir) = with_backups_folder();
     // What a screen quit mid-copy leaves behind, half an hour ago.
     let abandoned = dir.join("qprm-20261123-090000.db.partial");
     let journal = dir.join("qprm-20261123-090000.db.partial-journal");
@@ -406,10 +412,7 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
 
 #[test]
 fn a_backup_being_written_is_neither_overwritten_nor_duplicated() {
-    let db = TestDb::with_meeting();
-    let store = Store::open(&db.path, "test").unwrap();
-    let dir = qprm::tui::live::backup_dir(&db.path);
-    std::fs::create_dir_all(&dir).unwrap();
+    let (_db, store, dir) = with_backups_folder();
     // Another screen, opening at the same moment, is still copying.
     let in_progress = dir.join("qprm-20261123-100000.db.partial");
     std::fs::write(&in_progress, b"being written").unwrap();
