@@ -103,6 +103,22 @@ macro_rules! action_columns {
 
 pub(super) const SELECT: &str = concat!(action_columns!(), " FROM actions a JOIN owners o ON o.id = a.owner_id");
 
+/// The columns `history_entry` reads, in its order.
+pub(super) const HISTORY_COLUMNS: &str = "at, actor, meeting_id, field, old, new, note";
+
+/// One history row whose `HISTORY_COLUMNS` start at column `first`.
+pub(super) fn history_entry(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<ActionHistoryEntry> {
+    Ok(ActionHistoryEntry {
+        at: r.get(first)?,
+        actor: r.get(first + 1)?,
+        meeting: r.get(first + 2)?,
+        field: r.get(first + 3)?,
+        old: r.get(first + 4)?,
+        new: r.get(first + 5)?,
+        note: r.get(first + 6)?,
+    })
+}
+
 /// "SELECT" and the columns alone, for queries with their own FROM.
 pub(super) const SELECT_COLUMNS: &str = action_columns!();
 
@@ -319,11 +335,15 @@ impl Store {
 
     /// One action by ref (case-insensitive), without history.
     pub fn action(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
+        Ok(self.action_row(reference, today)?.0)
+    }
+
+    /// An action by ref with its row id, or a clear error.
+    fn action_row(&self, reference: &str, today: NaiveDate) -> Result<(ActionRecord, i64)> {
         let today = today.to_string();
         self.conn
             .query_row(&format!("{SELECT} WHERE a.ref = ?1"), [reference], |r| row_to_action(r, &today))
             .optional()?
-            .map(|(a, _)| a)
             .ok_or_else(|| {
                 Error::invalid(format!("no action with ref '{}'", crate::domain::sanitize::clean(reference)))
             })
@@ -331,22 +351,11 @@ impl Store {
 
     /// One action with its full history, oldest first.
     pub fn action_with_history(&self, reference: &str, today: NaiveDate) -> Result<ActionRecord> {
-        let mut action = self.action(reference, today)?;
-        let id: i64 = self.conn.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
-        let mut stmt = self.conn.prepare(
-            "SELECT at, actor, meeting_id, field, old, new, note FROM action_history WHERE action_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([id], |r| {
-            Ok(ActionHistoryEntry {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                meeting: r.get(2)?,
-                field: r.get(3)?,
-                old: r.get(4)?,
-                new: r.get(5)?,
-                note: r.get(6)?,
-            })
-        })?;
+        let (mut action, id) = self.action_row(reference, today)?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {HISTORY_COLUMNS} FROM action_history WHERE action_id = ?1 ORDER BY id"))?;
+        let rows = stmt.query_map([id], |r| history_entry(r, 0))?;
         action.history = Some(rows.collect::<rusqlite::Result<_>>()?);
         Ok(action)
     }

@@ -62,23 +62,11 @@ impl Store {
         // Every change recorded at this meeting, once, grouped by action.
         let mut updates_by_action: std::collections::HashMap<i64, Vec<ActionHistoryEntry>> = Default::default();
         {
-            let mut stmt = self.conn.prepare(
-                "SELECT action_id, at, actor, meeting_id, field, old, new, note FROM action_history WHERE meeting_id = ?1 ORDER BY id",
-            )?;
-            let rows = stmt.query_map([m.id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    ActionHistoryEntry {
-                        at: r.get(1)?,
-                        actor: r.get(2)?,
-                        meeting: r.get(3)?,
-                        field: r.get(4)?,
-                        old: r.get(5)?,
-                        new: r.get(6)?,
-                        note: r.get(7)?,
-                    },
-                ))
-            })?;
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT action_id, {} FROM action_history WHERE meeting_id = ?1 ORDER BY id",
+                super::actions::HISTORY_COLUMNS
+            ))?;
+            let rows = stmt.query_map([m.id], |r| Ok((r.get::<_, i64>(0)?, super::actions::history_entry(r, 1)?)))?;
             for row in rows {
                 let (id, entry) = row?;
                 updates_by_action.entry(id).or_default().push(entry);
