@@ -218,14 +218,26 @@ impl Store {
     }
 
     fn copy_into(&self, file: &Path) -> rusqlite::Result<()> {
-        use rusqlite::backup::{Backup, StepResult};
         let mut target = Connection::open(file)?;
         // Pages stream through once: a large cache would only hold memory
-        // while a meeting screen runs beside the copy.
+        // while a meeting screen runs beside the copy. The source's own
+        // setting is put back afterwards, whatever connection it is.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.pragma_update(None, "cache_size", -256)?;
         target.pragma_update(None, "cache_size", -256)?;
+        let copied = Self::copy_pages(&self.conn, &mut target);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        copied?;
+        // A backup is a plain single file: no WAL beside it to lose.
+        target.pragma_update(None, "journal_mode", "DELETE")?;
+        target.close().map_err(|(_, e)| e)
+    }
+
+    /// SQLite's online backup in one step, waiting out brief locks.
+    fn copy_pages(source: &Connection, target: &mut Connection) -> rusqlite::Result<()> {
+        use rusqlite::backup::{Backup, StepResult};
         {
-            let backup = Backup::new(&self.conn, &mut target)?;
+            let backup = Backup::new(source, target)?;
             let mut waited = Duration::ZERO;
             loop {
                 match backup.step(-1)? {
@@ -241,9 +253,7 @@ impl Store {
                 }
             }
         }
-        // A backup is a plain single file: no WAL beside it to lose.
-        target.pragma_update(None, "journal_mode", "DELETE")?;
-        target.close().map_err(|(_, e)| e)
+        Ok(())
     }
 
     /// SQLite's integrity and foreign-key checks: an empty list means sound.
@@ -441,5 +451,21 @@ fn create_owner_only(path: &Path, label: &str) -> Result<()> {
         // Another instance created it between our check and now: fine.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(Error::io(format!("{label}: cannot create"), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_leaves_the_source_connections_cache_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("q.db"), "test").unwrap();
+        store.conn.pragma_update(None, "cache_size", -4000).unwrap();
+        store.backup_to(&dir.path().join("copy.db")).unwrap();
+        let cache: i64 = store.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap();
+        assert_eq!(cache, -4000);
+        assert!(!partial_path(&dir.path().join("copy.db")).exists());
     }
 }
