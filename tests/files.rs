@@ -53,37 +53,48 @@ fn truncated_and_garbage_files_give_clear_messages_not_panics() {
     assert_eq!(std::fs::read(&garbage).unwrap(), vec![0x42u8; 10_000], "left untouched");
 }
 
-/// A small tmpfs, unmounted when dropped. `None` where mounting is not
+/// A small tmpfs in a fresh folder, unmounted (and the folder removed) when
+/// dropped. `None`, having said the test is skipped, where mounting is not
 /// permitted (not root, or a container without the capability).
-struct TinyFs(std::path::PathBuf);
+struct TinyFs {
+    dir: std::path::PathBuf,
+    /// Holds the folder the tmpfs is mounted on; removed after unmounting.
+    _outer: tempfile::TempDir,
+}
 
 impl TinyFs {
-    fn mount(dir: &std::path::Path, size: &str) -> Option<TinyFs> {
-        let status = std::process::Command::new("mount")
+    fn mount(size: &str, test: &str) -> Option<TinyFs> {
+        let outer = tempfile::tempdir().unwrap();
+        let dir = outer.path().join("tiny");
+        std::fs::create_dir(&dir).unwrap();
+        let mounted = std::process::Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
+            .arg(&dir)
             .stderr(std::process::Stdio::null())
             .status()
-            .ok()?;
-        status.success().then(|| TinyFs(dir.to_path_buf()))
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("SKIPPED: cannot mount a tmpfs here; the {test} test needs root");
+            return None;
+        }
+        Some(TinyFs { dir, _outer: outer })
+    }
+
+    fn path(&self) -> &std::path::Path {
+        &self.dir
     }
 }
 
 impl Drop for TinyFs {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount").arg(&self.0).status();
+        let _ = std::process::Command::new("umount").arg(&self.dir).status();
     }
 }
 
 #[test]
 fn a_full_disk_gives_a_clear_message_and_loses_nothing_saved() {
-    let outer = tempfile::tempdir().unwrap();
-    let mnt = outer.path().join("tiny");
-    std::fs::create_dir(&mnt).unwrap();
-    let Some(_fs) = TinyFs::mount(&mnt, "2m") else {
-        eprintln!("SKIPPED: cannot mount a tmpfs here; the full-disk test needs root");
-        return;
-    };
+    let Some(fs) = TinyFs::mount("2m", "full-disk") else { return };
+    let mnt = fs.path().to_path_buf();
     let db_path = mnt.join("qprm.db");
     let qprm = || {
         let mut c = assert_cmd::Command::cargo_bin("qprm").unwrap();
@@ -131,13 +142,8 @@ fn a_full_disk_gives_a_clear_message_and_loses_nothing_saved() {
 
 #[test]
 fn a_database_on_read_only_media_reads_with_a_banner_and_refuses_writes_clearly() {
-    let outer = tempfile::tempdir().unwrap();
-    let mnt = outer.path().join("ro");
-    std::fs::create_dir(&mnt).unwrap();
-    let Some(_fs) = TinyFs::mount(&mnt, "8m") else {
-        eprintln!("SKIPPED: cannot mount a tmpfs here; the read-only media test needs root");
-        return;
-    };
+    let Some(fs) = TinyFs::mount("8m", "read-only media") else { return };
+    let mnt = fs.path().to_path_buf();
     let db = TestDb { dir: tempfile::tempdir().unwrap(), path: mnt.join("qprm.db") };
     db.cmd().arg("import").args(common::fixture_paths()).assert().success();
     db.cmd().args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10"]).assert().success();
