@@ -22,13 +22,22 @@ pub enum Error {
     #[error("{0}")]
     Unwritable(String),
     #[error("database error: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error("{context}: {source}")]
     Io {
         context: String,
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<rusqlite::Error> for Error {
+    /// Every SQLite error passes here: one that says the file is damaged is
+    /// noted, so this process never checkpoints into that file on closing.
+    fn from(e: rusqlite::Error) -> Self {
+        crate::store::note_damage(&e);
+        Error::Sql(e)
+    }
 }
 
 impl Error {

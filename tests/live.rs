@@ -262,7 +262,7 @@ fn a_deleted_database_file_stops_edits_with_a_clear_message() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.path.display()));
     }
-    screen.wait_for("moved or deleted");
+    screen.wait_for("moved, replaced or deleted");
     screen.send("]");
     screen.send("a");
     screen.wait_for("Read-only: this screen cannot change the record");

@@ -13,6 +13,8 @@ mod import;
 mod kpi;
 mod meetings;
 mod minutes;
+mod network_fs;
+mod open;
 mod overview;
 mod presence;
 mod schema;
@@ -27,6 +29,7 @@ pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{MeetingRecord, NewMeeting};
 pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary};
+pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
 pub use search::{SearchHit, fts_query};
@@ -34,7 +37,7 @@ pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, 
 
 use crate::error::{Error, Result};
 use crate::pack::Known;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -45,12 +48,20 @@ pub const APPLICATION_ID: i32 = 0x5150_524D;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct Store {
+    /// Declared before `registration`: fields drop in order, and the file
+    /// must stay registered until its connection has closed.
     conn: Connection,
+    /// This process's claim on the file while `conn` is open (store/open.rs).
+    _registration: open::Registration,
     path: PathBuf,
     /// The file's identity at open, to notice it being deleted or replaced
     /// underneath us (SQLite would go on writing to the unlinked file).
     identity: Option<(u64, u64)>,
     read_only: bool,
+    /// Why a screen or lookup reads only (read-only media, permissions).
+    read_only_reason: Option<String>,
+    /// The file was moved or deleted and our connection to it closed.
+    detached: bool,
     /// Who is writing, for history rows: `cli`, `import`, `chair`, `minutes`...
     actor: String,
 }
@@ -59,47 +70,22 @@ impl Store {
     /// Opens (creating if needed) the database at `path`, migrating it forward.
     pub fn open(path: &Path, actor: &str) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
-        if path.exists() {
-            check_existing(path, &label)?;
-            // A rollback journal beside the file would be replayed by the
-            // first read of a writable connection: check such a file on a
-            // read-only one, so a foreign database is left as it was.
-            if path
-                .with_file_name(format!("{}-journal", path.file_name().unwrap_or_default().to_string_lossy()))
-                .exists()
-            {
-                let probe = read_only_connection(path, false).map_err(|e| open_error(&label, &e))?;
-                refuse_foreign(&probe, &label)?;
-            }
-        } else {
-            create_owner_only(path, &label)?;
+        let (mut conn, registration) = open::connect(path, &label, open::Access::ReadWrite)?;
+        if let Err(e) = prepare_for_writing(&mut conn, &label) {
+            // Whatever stopped it, closing must not write into the file.
+            open::close_without_checkpoint(&conn);
+            return Err(e);
         }
-        let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| open_error(&label, &e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Checked on this connection, before its first write, so the schema
-        // is read once per process (it was a third of a lookup's cost).
-        refuse_foreign(&conn, &label)?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        // WAL lets readers (the projector, lookups) run while a writer commits;
-        // FULL makes every commit durable before the screen calls it saved.
-        // On read-only media this is the first write, and fails as Unwritable.
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| open_error(&label, &e))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
-        }
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        let mut store = Store {
+        Ok(Store {
             conn,
+            _registration: registration,
             path: path.to_path_buf(),
             identity: file_identity(path),
             read_only: false,
+            read_only_reason: None,
+            detached: false,
             actor: actor.to_string(),
-        };
-        schema::migrate(&mut store.conn, &label)?;
-        Ok(store)
+        })
     }
 
     /// Opens an existing database for reading only: for `--read-only` and
@@ -108,35 +94,58 @@ impl Store {
     /// it needs no WAL index beside it.
     pub fn open_read_only(path: &Path, actor: &str, immutable: bool) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
-        if !path.exists() {
-            return Err(Error::invalid(format!("no database at {label}")));
-        }
-        check_existing(path, &label)?;
-        let conn = read_only_connection(path, immutable).map_err(|e| open_error(&label, &e))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        refuse_foreign(&conn, &label)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version < schema::LATEST {
-            return Err(Error::Database(format!(
-                "{label} needs upgrading (schema version {version}), which a read-only open cannot do; open it once without --read-only"
-            )));
+        let (conn, registration) = open::connect(path, &label, open::Access::ReadOnly { immutable })?;
+        let checked = (|| {
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            refuse_foreign(&conn, &label)?;
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if version < schema::LATEST {
+                return Err(Error::Database(format!(
+                    "{label} needs upgrading (schema version {version}), which a read-only open cannot do: open it once with a qprm command that records something (e.g. `qprm meeting list` where the file can be written)"
+                )));
+            }
+            Ok(())
+        })();
+        if let Err(e) = checked {
+            open::close_without_checkpoint(&conn);
+            return Err(e);
         }
         Ok(Store {
             conn,
+            _registration: registration,
             path: path.to_path_buf(),
             identity: file_identity(path),
             read_only: true,
+            read_only_reason: None,
+            detached: false,
             actor: actor.to_string(),
         })
     }
 
     /// Opens for writing where possible, else (read-only media, a full disk,
-    /// no permission) for reading: how lookups and screens open a database.
+    /// no permission) for reading, keeping the reason: how lookups and
+    /// screens open a database. A file we may not write is read without a
+    /// WAL index unless a WAL is there to read, so reading it creates no
+    /// file beside it (one created with its narrow mode would block its
+    /// owner's later writes).
     pub fn open_for_lookups(path: &Path, actor: &str) -> Result<Store> {
         match Store::open(path, actor) {
-            Err(Error::Unwritable(_)) => Store::open_read_only(path, actor, true),
+            Err(Error::Unwritable(reason)) => {
+                let with_wal = open::wal_has_frames(path);
+                let mut store = match Store::open_read_only(path, actor, !with_wal) {
+                    Err(_) if with_wal => Store::open_read_only(path, actor, true)?,
+                    other => other?,
+                };
+                store.read_only_reason = Some(reason);
+                Ok(store)
+            }
             other => other,
         }
+    }
+
+    /// Why this store only reads, when it was opened for writing and could not be.
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.read_only_reason.as_deref()
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -147,6 +156,27 @@ impl Store {
     /// since it was opened: the screen must stop accepting edits.
     pub fn file_intact(&self) -> bool {
         self.identity.is_none() || file_identity(&self.path) == self.identity
+    }
+
+    /// Once the file has been moved, replaced or deleted, closes our
+    /// connection at once, so its WAL goes with its own file: checkpointed
+    /// into the file it belongs to and emptied, then closed without
+    /// touching the `-wal`/`-shm` names (which may by then be another
+    /// file's). Later reads fail and writes are refused. True when it has
+    /// just done so.
+    pub fn close_if_moved(&mut self) -> bool {
+        if self.detached || self.file_intact() {
+            return false;
+        }
+        let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        open::close_without_checkpoint(&self.conn);
+        if let Ok(nothing) = Connection::open_in_memory() {
+            drop(std::mem::replace(&mut self.conn, nothing));
+        }
+        self.detached = true;
+        self.read_only = true;
+        self.read_only_reason = Some("the database file was moved or deleted".into());
+        true
     }
 
     pub fn path(&self) -> &Path {
@@ -166,6 +196,9 @@ impl Store {
     /// Changes whenever another connection commits; the meeting screen polls
     /// it each tick to know when to reload.
     pub fn data_version(&self) -> Result<i64> {
+        if self.detached {
+            return Err(Error::Unwritable("the database file was moved or deleted".into()));
+        }
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
@@ -228,6 +261,14 @@ impl Store {
         let copied = Self::copy_pages(&self.conn, &mut target);
         self.conn.pragma_update(None, "cache_size", cache)?;
         copied?;
+        // A backup is a file of its own: a WAL left beside the live file
+        // must never pass for a restored backup's (store/open.rs).
+        if target
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'file_mark'", [], |r| r.get::<_, i64>(0))?
+            > 0
+        {
+            target.execute("UPDATE file_mark SET token = lower(hex(randomblob(16)))", [])?;
+        }
         // A backup is a plain single file: no WAL beside it to lose.
         target.pragma_update(None, "journal_mode", "DELETE")?;
         target.close().map_err(|(_, e)| e)
@@ -322,53 +363,6 @@ pub struct ServiceInfo {
     pub head: Option<String>,
 }
 
-/// Says what stopped a database from opening. Only SQLite's "corrupt" and
-/// "not a database" mean the file is damaged; a full disk or an unreadable
-/// folder must never be reported as damage.
-fn open_error(label: &str, e: &rusqlite::Error) -> Error {
-    use rusqlite::ErrorCode::*;
-    let code = match e {
-        rusqlite::Error::SqliteFailure(f, _) => Some(f.code),
-        _ => None,
-    };
-    match code {
-        Some(DatabaseCorrupt | NotADatabase) => Error::Database(format!(
-            "{label} is damaged and cannot be read ({e}); it was left untouched: restore a backup (README, Backups)"
-        )),
-        Some(DiskFull) => Error::Unwritable(format!(
-            "{label}: the disk is full ({e}); free some space and try again. Nothing was changed"
-        )),
-        Some(SystemIoFailure | CannotOpen | PermissionDenied | ReadOnly) => Error::Unwritable(format!(
-            "{label} cannot be opened for writing ({e}): is the disk full, or the folder read-only or unreachable? Nothing was changed"
-        )),
-        _ => Error::Database(format!("{label} cannot be read ({e}); it was left untouched")),
-    }
-}
-
-/// A read-only connection. `immutable` tells SQLite that nothing else
-/// writes the file, so it needs no WAL index beside it: the only way to read
-/// a WAL database on read-only media.
-fn read_only_connection(path: &Path, immutable: bool) -> rusqlite::Result<Connection> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    if immutable {
-        let uri = format!("file:{}?immutable=1", path.display().to_string().replace('?', "%3f").replace('#', "%23"));
-        Connection::open_with_flags(uri, flags)
-    } else {
-        Connection::open_with_flags(path, flags)
-    }
-}
-
-#[cfg(unix)]
-pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-pub(crate) fn file_identity(path: &Path) -> Option<(u64, u64)> {
-    std::fs::metadata(path).ok().map(|m| (m.len().min(1), 0))
-}
-
 /// Removes an unfinished backup and any journal SQLite left beside it.
 pub fn remove_partial(partial: &Path) {
     for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -390,22 +384,39 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// Refuses, without writing a byte, a file that is not SQLite, not ours, or
-/// from a newer qprm.
-fn check_existing(path: &Path, label: &str) -> Result<()> {
-    use std::io::Read;
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|e| Error::Database(format!("{label}: cannot open: {e}")))?;
-    let n = file.read(&mut header).map_err(|e| Error::Database(format!("{label}: cannot read: {e}")))?;
-    if n == 0 {
-        return Ok(()); // an empty file (e.g. from mktemp) becomes a new database
+/// Readies a new read-write connection: checks the file is ours (on this
+/// connection, before its first write, so the schema is read once per
+/// process), then WAL, foreign keys, durable commits, migrations.
+fn prepare_for_writing(conn: &mut Connection, label: &str) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    refuse_foreign(conn, label)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // WAL lets readers (the projector, lookups) run while a writer commits;
+    // FULL makes every commit durable before the screen calls it saved.
+    // On read-only media this is the first write, and fails as Unwritable.
+    let mode: String =
+        conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).map_err(|e| open::open_error(label, &e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Database(format!("{label}: could not switch to WAL journal (got {mode})")));
     }
-    if n < 16 || &header != b"SQLite format 3\0" {
-        return Err(Error::Database(format!(
-            "{label} is not a qprm database (it is not an SQLite file); it was left untouched"
-        )));
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    schema::migrate(conn, label)
+}
+
+impl Drop for Store {
+    /// Closing the last connection checkpoints the WAL into the file and
+    /// deletes it by name. Never into a file this process called damaged,
+    /// and never once the file at our path is another one.
+    fn drop(&mut self) {
+        if self.detached {
+            return;
+        }
+        if !self.file_intact() {
+            self.close_if_moved();
+        } else if open::damage_seen() {
+            open::close_without_checkpoint(&self.conn);
+        }
     }
-    Ok(())
 }
 
 /// Refuses an SQLite file that is not ours, or is from a newer qprm, on the
@@ -417,7 +428,7 @@ fn refuse_foreign(conn: &Connection, label: &str) -> Result<()> {
         let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         Ok((app, version, tables))
     };
-    let (app, version, tables) = probe().map_err(|e| open_error(label, &e))?;
+    let (app, version, tables) = probe().map_err(|e| open::open_error(label, &e))?;
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
@@ -430,28 +441,6 @@ fn refuse_foreign(conn: &Connection, label: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// New database files (and their directory) are readable by the owner only:
-/// the meeting records concern services for vulnerable children.
-fn create_owner_only(path: &Path, label: &str) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(|e| Error::io(format!("{label}: cannot create its folder"), e))?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(_) => Ok(()),
-        // Another instance created it between our check and now: fine.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::io(format!("{label}: cannot create"), e)),
-    }
 }
 
 #[cfg(test)]

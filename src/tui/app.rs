@@ -95,6 +95,18 @@ pub enum Effect {
     Reload,
 }
 
+impl Effect {
+    /// True for effects that write to the database.
+    pub fn writes(&self) -> bool {
+        match self {
+            Effect::RecordAction(_) | Effect::UpdateAction { .. } | Effect::RecordDecision { .. } | Effect::Undo => {
+                true
+            }
+            Effect::Search(_) | Effect::History | Effect::Reload => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum UndoEntry {
     Recorded(String),

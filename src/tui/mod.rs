@@ -41,8 +41,9 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     if store.is_read_only() && !mode.read_only {
         app.role = app::Role::ReadOnly;
     }
-    if store.is_read_only() {
-        app.status = Some("READ-ONLY: this database cannot be written here; lookups only".into());
+    if let Some(reason) = store.read_only_reason() {
+        let reason = reason.trim_end_matches("; nothing was changed");
+        app.status = Some(format!("Read-only screen: {reason}. Nothing can be recorded from here."));
     }
     let mut live = live::Live::new();
     live.start(store, &mut app, mode.take_chair)?;
@@ -100,6 +101,12 @@ fn event_loop(
                 match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
                     Event::Key(key) => {
                         if let Some(effect) = app.on_key(key) {
+                            // Checked just before every write: a save made
+                            // after the file was swapped must not be called
+                            // saved (it would land in the other file's WAL).
+                            if effect.writes() && file_gone(store, app) {
+                                continue;
+                            }
                             let result = app.perform(store, effect);
                             shown(app, result);
                         }
@@ -114,16 +121,7 @@ fn event_loop(
             dirty = true;
         } else {
             // Another instance (or the CLI) committed: reload what we show.
-            if !store.file_intact() && app.role.edits() {
-                // Deleted or replaced underneath us: refuse edits rather than
-                // "save" into a file nobody will ever open again.
-                app.role = app::Role::ReadOnly;
-                app.status = Some(
-                    "The database file has been moved or deleted: nothing more can be saved from this screen. Restore it from backups/ and reopen."
-                        .into(),
-                );
-                dirty = true;
-            }
+            dirty |= file_gone(store, app);
             let now = store.data_version().unwrap_or(version);
             if now != version {
                 let result = app.reload(store);
@@ -140,6 +138,22 @@ fn event_loop(
     }
     // Whatever was typed since the last tick is kept as a draft.
     app.sync_draft(store)
+}
+
+/// Once the database file has been moved, replaced or deleted, the screen
+/// closes its connection (its WAL goes with its own file) and stops
+/// editing, saying so. True when that has just happened.
+fn file_gone(store: &mut Store, app: &mut App) -> bool {
+    if !store.close_if_moved() {
+        return false;
+    }
+    let message = "The database file has been moved, replaced or deleted: this screen has let go of it and nothing more can be saved from here. Reopen qprm on the file (or restore it from backups/).";
+    app.role = app::Role::ReadOnly;
+    if let app::Overlay::Form(f) = &mut app.overlay {
+        f.error = Some(format!("Not saved: {message}"));
+    }
+    app.status = Some(message.into());
+    true
 }
 
 /// Shows the opening backup's outcome once its thread reports; true if the

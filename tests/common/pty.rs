@@ -102,3 +102,13 @@ impl Pty {
         panic!("qprm did not exit; screen:\n{}", self.screen());
     }
 }
+
+impl Drop for Pty {
+    /// A screen a test leaves open must not outlive it (and hold a chair).
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
