@@ -190,3 +190,143 @@ fn the_screen_keeps_its_locks_through_the_opening_backup() {
     let after = (locks_held(screen.pid(), &other.path), locks_held(screen.pid(), &other_shm));
     assert_eq!(after, expected, "(database, -shm) locks after the backup, against a screen that took none");
 }
+
+fn sidecar(path: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}{suffix}", path.display()))
+}
+
+fn decisions_in(db: &TestDb, file: &std::path::Path) -> Vec<String> {
+    let out = db.cmd().arg("--db").arg(file).args(["decisions", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stdout_json(&out).as_array().unwrap().iter().map(|d| d["text"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+/// Another, cleanly closed database, moved into `db`'s folder as `name`.
+fn another_database(db: &TestDb, name: &str) -> std::path::PathBuf {
+    let other = TestDb::with_fixtures();
+    other.cmd().args(["meeting", "new", "--date", "2023-12-12", "--period", "2023-11"]).assert().success();
+    other.cmd().args(["decision", "add", "Only in the other file", "--meeting", "1"]).assert().success();
+    assert!(!sidecar(&other.path, "-wal").exists(), "closed cleanly");
+    let to = db.dir.path().join(name);
+    std::fs::copy(&other.path, &to).unwrap();
+    to
+}
+
+#[test]
+fn a_database_swapped_under_an_open_screen_keeps_both_files_whole() {
+    let db = TestDb::with_meeting();
+    let b = another_database(&db, "b.db");
+    let mut screen = Pty::spawn(&db, &[], &[("QPRM_KEEP_BACKUPS", "0")]);
+    screen.wait_for("CHAIR");
+    screen.send("]");
+    screen.send("d");
+    screen.type_text("Decided before the swap");
+    screen.send("\r");
+    screen.wait_for("Saved decision");
+
+    let old = db.dir.path().join("a-old.db");
+    std::fs::rename(&db.path, &old).unwrap();
+    std::fs::rename(&b, &db.path).unwrap();
+    let swapped_in = std::fs::read(&db.path).unwrap();
+    // A save made just after the swap is never called saved.
+    screen.send("d");
+    screen.type_text("Typed after the swap");
+    screen.send("\r");
+    screen.wait_for("moved, replaced or deleted");
+    let shown = screen.screen();
+    assert!(shown.contains("Not saved") || shown.contains("nothing more can be saved"), "{shown}");
+    assert!(!shown.contains("Saved decision 2"), "{shown}");
+    // A lookup on the new file: refused (the old WAL is not its own) or
+    // answered from the new file alone; never written into.
+    let out = db.cmd().args(["decisions", "--json"]).output().unwrap();
+    if out.status.success() {
+        let texts = stdout_json(&out).to_string();
+        assert!(texts.contains("Only in the other file") && !texts.contains("swap"), "{texts}");
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("qprm.db-wal") && err.contains("qprm.db-shm") && err.contains("not applied"), "{err}");
+    }
+    assert_eq!(std::fs::read(&db.path).unwrap(), swapped_in, "the new file is not written by a lookup");
+
+    // The screen let go: its save went with its own file, the new one is sound.
+    assert_eq!(decisions_in(&db, &old), vec!["Decided before the swap".to_string()]);
+    assert_eq!(decisions_in(&db, &db.path), vec!["Only in the other file".to_string()]);
+    db.cmd().arg("check").assert().success();
+    db.cmd().arg("--db").arg(&old).arg("check").assert().success();
+    // The typed text stays in its form until discarded (Esc twice).
+    screen.send("\u{1b}");
+    screen.send("\u{1b}");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit());
+    assert_eq!(decisions_in(&db, &db.path), vec!["Only in the other file".to_string()]);
+}
+
+#[test]
+fn a_wal_left_by_another_file_is_never_replayed_into_this_one() {
+    let db = TestDb::with_meeting();
+    let mut screen = Pty::spawn(&db, &[], &[("QPRM_KEEP_BACKUPS", "0")]);
+    screen.wait_for("CHAIR");
+    screen.send("]");
+    screen.send("d");
+    screen.type_text("Saved, then the laptop died");
+    screen.send("\r");
+    screen.wait_for("Saved decision");
+    screen.kill9();
+    let wal = sidecar(&db.path, "-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 32, "the save is in the WAL left behind");
+
+    // The file is replaced (a restore done by hand); its WAL is not.
+    let old = db.dir.path().join("a-old.db");
+    std::fs::rename(&db.path, &old).unwrap();
+    let b = another_database(&db, "b.db");
+    std::fs::rename(&b, &db.path).unwrap();
+    let before = (std::fs::read(&db.path).unwrap(), std::fs::read(&wal).unwrap());
+    let add = ["action", "add", "x", "--owner", "o", "--due", "2024-01-31"];
+    for args in [&["decisions", "--json"][..], &["check"], &add, &["meeting", "list"]] {
+        let out = db.cmd().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("qprm.db-wal holds changes to another database"), "{args:?}: {err}");
+        assert!(err.contains("qprm.db-shm") && err.lines().count() == 1, "one sentence naming both: {err}");
+    }
+    assert_eq!((std::fs::read(&db.path).unwrap(), std::fs::read(&wal).unwrap()), before, "nothing was changed");
+
+    // Put with its own file, the WAL gives back the save.
+    std::fs::rename(&wal, sidecar(&old, "-wal")).unwrap();
+    let _ = std::fs::rename(sidecar(&db.path, "-shm"), sidecar(&old, "-shm"));
+    assert_eq!(decisions_in(&db, &old), vec!["Saved, then the laptop died".to_string()]);
+    assert_eq!(decisions_in(&db, &db.path), vec!["Only in the other file".to_string()]);
+}
+
+#[test]
+fn a_file_called_damaged_is_left_exactly_as_it_was() {
+    let db = TestDb::with_meeting();
+    let mut screen = Pty::spawn(&db, &[], &[("QPRM_KEEP_BACKUPS", "0")]);
+    screen.wait_for("CHAIR");
+    screen.send("]");
+    screen.send("d");
+    screen.type_text("In the WAL only");
+    screen.send("\r");
+    screen.wait_for("Saved decision");
+    screen.kill9();
+    // Noise over the middle of the main file; its WAL is intact.
+    let mut bytes = std::fs::read(&db.path).unwrap();
+    let start = bytes.len() / 2 - (bytes.len() / 2) % 4096;
+    for (i, b) in bytes[start..start + 16384].iter_mut().enumerate() {
+        *b = (i * 7919 % 251) as u8;
+    }
+    std::fs::write(&db.path, &bytes).unwrap();
+    let before = (std::fs::read(&db.path).unwrap(), std::fs::read(sidecar(&db.path, "-wal")).unwrap());
+    let mut called_damaged = 0;
+    for args in [&["actions", "--status", "all"][..], &["search", "health"], &["kpi"], &["minutes", "1"]] {
+        let out = db.cmd().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        called_damaged += usize::from(err.contains("damaged") || err.contains("malformed"));
+        let after = (std::fs::read(&db.path).unwrap(), std::fs::read(sidecar(&db.path, "-wal")).unwrap());
+        assert!(after == before, "{args:?} changed the file or its WAL ({err})");
+    }
+    assert!(called_damaged > 0, "the damage was met");
+}

@@ -104,11 +104,10 @@ fn event_loop(
                             // Checked just before every write: a save made
                             // after the file was swapped must not be called
                             // saved (it would land in the other file's WAL).
-                            if effect.writes() && file_gone(store, app) {
-                                continue;
+                            if !(effect.writes() && file_gone(store, app)) {
+                                let result = app.perform(store, effect);
+                                shown(app, result);
                             }
-                            let result = app.perform(store, effect);
-                            shown(app, result);
                         }
                     }
                     Event::Paste(text) => app.on_paste(&text),
@@ -147,10 +146,10 @@ fn file_gone(store: &mut Store, app: &mut App) -> bool {
     if !store.close_if_moved() {
         return false;
     }
-    let message = "The database file has been moved, replaced or deleted: this screen has let go of it and nothing more can be saved from here. Reopen qprm on the file (or restore it from backups/).";
+    let message = "The database file was moved, replaced or deleted: this screen has let go of it and nothing more can be saved from here. Reopen qprm on the file (or restore it from backups/).";
     app.role = app::Role::ReadOnly;
     if let app::Overlay::Form(f) = &mut app.overlay {
-        f.error = Some(format!("Not saved: {message}"));
+        f.error = Some("Not saved: the database file was moved, replaced or deleted".into());
     }
     app.status = Some(message.into());
     true
