@@ -156,7 +156,7 @@ fn a_database_on_read_only_media_reads_with_a_banner_and_refuses_writes_clearly(
     let out = db.cmd().args(["action", "add", "x", "--owner", "o", "--due", "2024-01-01"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("cannot be written here: it is on read-only media") && !err.contains("damaged"), "{err}");
+    assert!(err.contains("cannot be written here: the database is on read-only media") && !err.contains("damaged"), "{err}");
 
     let mut screen = common::pty::Pty::spawn(&db, &[], &[]);
     screen.wait_for("Read-only screen");
@@ -167,4 +167,90 @@ fn a_database_on_read_only_media_reads_with_a_banner_and_refuses_writes_clearly(
     screen.send("y");
     assert!(screen.wait_exit());
     let _ = std::process::Command::new("mount").args(["-o", "remount,rw"]).arg(&mnt).status();
+}
+
+/// A database its user may only read: as root, a copy owned by `nobody`
+/// and run as `nobody` (root reads and writes anything); otherwise our own
+/// copy. Returns the test database (in a folder that user may write) and
+/// the wrapper that runs qprm as that user.
+fn owned_by_the_user(name: &str) -> (TestDb, Vec<String>) {
+    let source = TestDb::with_meeting();
+    let db = TestDb::new();
+    std::fs::copy(&source.path, &db.path).unwrap();
+    let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    let mut wrapper = Vec::new();
+    if root {
+        let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups", "--"];
+        wrapper = std::iter::once("setpriv").chain(nobody).map(String::from).collect();
+        let dir = db.dir.path();
+        assert!(std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(dir).status().unwrap().success());
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        eprintln!("{name}: running qprm as nobody (root reads and writes any file)");
+    }
+    (db, wrapper)
+}
+
+fn run_as(db: &TestDb, wrapper: &[String], args: &[&str]) -> std::process::Output {
+    let qprm = env!("CARGO_BIN_EXE_qprm");
+    let mut cmd = match wrapper.split_first() {
+        Some((program, rest)) => {
+            let mut c = std::process::Command::new(program);
+            c.args(rest).arg(qprm);
+            c
+        }
+        None => std::process::Command::new(qprm),
+    };
+    cmd.arg("--db").arg(&db.path).args(args).env("QPRM_TODAY", common::TODAY).env_remove("QPRM_DB");
+    cmd.output().unwrap()
+}
+
+fn folder_listing(db: &TestDb) -> Vec<(String, u32)> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut names: Vec<(String, u32)> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().permissions().mode() & 0o777))
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_database_the_user_may_only_read_opens_read_only_and_is_left_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let (db, wrapper) = owned_by_the_user("read-only file");
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o400)).unwrap();
+    let before = folder_listing(&db);
+
+    // Lookups read it, and leave nothing beside it.
+    let out = run_as(&db, &wrapper, &["actions", "--status", "all", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(common::stdout_json(&out).as_array().unwrap().len(), 39);
+    assert!(run_as(&db, &wrapper, &["kpi", "CIC-HEALTH"]).status.success());
+    assert_eq!(folder_listing(&db), before, "a lookup leaves no -wal or -shm beside a file it may not write");
+
+    // Recording is refused with the reason.
+    let out = run_as(&db, &wrapper, &["action", "add", "x", "--owner", "o", "--due", "2024-01-31"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("may read the database but not write it"), "{err}");
+
+    // The meeting screen opens read-only and says why.
+    let refs: Vec<&str> = wrapper.iter().map(String::as_str).collect();
+    let db_arg = db.path.display().to_string();
+    let mut screen = common::pty::Pty::spawn_wrapped(&db, &refs, &["--db", &db_arg], &[]);
+    screen.wait_for("Read-only screen");
+    screen.wait_for("may read the database but not");
+    screen.send("]");
+    screen.send("a");
+    screen.wait_for("Read-only: this screen cannot change the record");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit(), "a clean exit");
+    assert_eq!(folder_listing(&db), before, "nor does a read-only screen");
+
+    // Made writable again, it takes a write at once.
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run_as(&db, &wrapper, &["action", "add", "x", "--owner", "o", "--due", "2024-01-31"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -136,7 +136,8 @@ impl Store {
                     Err(_) if with_wal => Store::open_read_only(path, actor, true)?,
                     other => other?,
                 };
-                store.read_only_reason = Some(reason);
+                // On screen, the cause alone: the path would push it off a narrow screen.
+                store.read_only_reason = Some(open::unwritable_cause(path).map_or(reason, str::to_string));
                 Ok(store)
             }
             other => other,

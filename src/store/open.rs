@@ -149,24 +149,29 @@ pub(crate) fn connect(path: &Path, label: &str, access: Access) -> Result<(Conne
 
 /// Why a file that exists cannot be written here, in the user's words.
 fn unwritable_reason(path: &Path, label: &str) -> String {
-    format!("{label} cannot be written here: {}; nothing was changed", unwritable_cause(path))
+    let cause = unwritable_cause(path).unwrap_or("SQLite could open it for reading only");
+    format!("{label} cannot be written here: {cause}; nothing was changed")
 }
 
+/// What stops this user writing the file, if the file system says.
 #[cfg(unix)]
-fn unwritable_cause(path: &Path) -> &'static str {
+pub(crate) fn unwritable_cause(path: &Path) -> Option<&'static str> {
     use rustix::fs::{Access as Can, access};
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     match access(path, Can::WRITE_OK) {
-        Err(rustix::io::Errno::ROFS) => "it is on read-only media",
-        Err(_) => "you may read it but not write it (its permissions or owner)",
-        Ok(()) if access(dir, Can::WRITE_OK | Can::EXEC_OK).is_err() => "you may not write the folder it is in",
-        Ok(()) => "SQLite opened it for reading only",
+        Err(rustix::io::Errno::ROFS) => Some("the database is on read-only media"),
+        Err(_) => Some("you may read the database but not write it (its permissions or owner)"),
+        Ok(()) if access(dir, Can::WRITE_OK | Can::EXEC_OK).is_err() => {
+            Some("you may not write the folder the database is in")
+        }
+        Ok(()) => None,
     }
 }
 
 #[cfg(not(unix))]
-fn unwritable_cause(_path: &Path) -> &'static str {
-    "it is read-only (its permissions or the medium)"
+pub(crate) fn unwritable_cause(path: &Path) -> Option<&'static str> {
+    let read_only = std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    read_only.then_some("the database file is read-only")
 }
 
 /// True when a write-ahead log with at least one frame lies beside `path`

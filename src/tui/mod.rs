@@ -42,7 +42,6 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
         app.role = app::Role::ReadOnly;
     }
     if let Some(reason) = store.read_only_reason() {
-        let reason = reason.trim_end_matches("; nothing was changed");
         app.status = Some(format!("Read-only screen: {reason}. Nothing can be recorded from here."));
     }
     let mut live = live::Live::new();

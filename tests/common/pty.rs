@@ -16,9 +16,24 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_wrapped(db, &[], args, env)
+    }
+
+    /// Runs qprm through `wrapper` (e.g. `setpriv … --` to run it as
+    /// another user); an empty wrapper runs it directly.
+    pub fn spawn_wrapped(db: &TestDb, wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Pty {
         let pair =
             native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_qprm"));
+        let qprm = env!("CARGO_BIN_EXE_qprm");
+        let mut cmd = match wrapper.split_first() {
+            Some((program, rest)) => {
+                let mut cmd = CommandBuilder::new(program);
+                cmd.args(rest);
+                cmd.arg(qprm);
+                cmd
+            }
+            None => CommandBuilder::new(qprm),
+        };
         cmd.args(args);
         cmd.env("QPRM_DB", &db.path);
         cmd.env("QPRM_TODAY", TODAY);
