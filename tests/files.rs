@@ -156,7 +156,10 @@ fn a_database_on_read_only_media_reads_with_a_banner_and_refuses_writes_clearly(
     let out = db.cmd().args(["action", "add", "x", "--owner", "o", "--due", "2024-01-01"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("cannot be written here: the database is on read-only media") && !err.contains("damaged"), "{err}");
+    assert!(
+        err.contains("cannot be written here: the database is on read-only media") && !err.contains("damaged"),
+        "{err}"
+    );
 
     let mut screen = common::pty::Pty::spawn(&db, &[], &[]);
     screen.wait_for("Read-only screen");

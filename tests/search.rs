@@ -76,6 +76,7 @@ fn upgrading_an_existing_database_indexes_what_it_holds() {
     db.cmd().args(["decision", "add", "Capybara pilot agreed", "--meeting", "1"]).assert().success();
     // Wind the file back to schema 2, as a database written before search existed.
     let conn = rusqlite::Connection::open(&db.path).unwrap();
+    common::undo_v5(&conn);
     conn.execute_batch(
         "DROP TABLE search_index;
          DROP TRIGGER search_action_insert; DROP TRIGGER search_action_update;

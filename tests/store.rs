@@ -1,6 +1,8 @@
 //! Store-layer tests: a fresh database per test, driven through the typed
 //! API the CLI and the meeting screen share.
 
+mod common;
+
 use chrono::NaiveDate;
 use qprm::domain::{ActionStatus, Direction, Period, Rag, StatusFilter};
 use qprm::pack::{Known, parse_bytes};
@@ -338,6 +340,7 @@ fn open_actions_by_owner_come_from_the_covering_index() {
     let before = store.actions(&open).unwrap();
     drop(store);
     let conn = rusqlite::Connection::open(&f.path).unwrap();
+    common::undo_v5(&conn);
     conn.execute_batch(UNDO_V4).unwrap();
     drop(conn);
     let store = Store::open(&f.path, "test").unwrap();

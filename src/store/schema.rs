@@ -32,8 +32,14 @@ pub fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
         return Err(Error::Database(format!("{label} was written by a newer qprm (schema version {version})")));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        tx.execute_batch(sql)
-            .map_err(|e| Error::Database(format!("{label}: migration to schema version {} failed: {e}", i + 1)))?;
+        tx.execute_batch(sql).map_err(|e| {
+            // SQLite's message alone: rusqlite's would append the migration's whole SQL.
+            let why = match &e {
+                rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                other => other.to_string(),
+            };
+            Error::Database(format!("{label}: migration to schema version {} failed: {why}", i + 1))
+        })?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;

@@ -107,3 +107,19 @@ pub fn base_pack() -> serde_json::Value {
         ]
     })
 }
+
+/// Winds a database back from schema v5 (the file's mark and its
+/// triggers), as one written before it; leaves `user_version` to the caller.
+pub fn undo_v5(conn: &rusqlite::Connection) {
+    let marks: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'mark%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in marks {
+        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    conn.execute_batch("DROP TABLE file_mark; PRAGMA user_version = 4;").unwrap();
+}
