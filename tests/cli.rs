@@ -101,7 +101,11 @@ fn action_lifecycle_through_the_cli() {
         .assert()
         .code(2)
         .stderr(contains("needs a reason"));
-    db.cmd().args(["action", "update", "A1", "--due", "31/12/2023"]).assert().code(2).stderr(contains("--due"));
+    db.cmd()
+        .args(["action", "update", "A1", "--due", "31/02/2024"])
+        .assert()
+        .code(2)
+        .stderr(contains("--due").and(contains("February 2024 has 29 days")));
     db.cmd().args(["action", "update", "NOPE", "--note", "x"]).assert().code(2).stderr(contains("no action with ref"));
 
     let show = stdout_json(&db.cmd().args(["action", "show", "a1", "--json"]).output().unwrap());
