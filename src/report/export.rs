@@ -2,8 +2,9 @@
 //! BOM, RFC 4180 quoting); XLSX has a frozen header, filters, dates as dates
 //! and overdue rows highlighted; JSON is the same rows as `actions --json`
 //! plus the export columns. Text cells that a spreadsheet would read as a
-//! formula (`=`, `+`, `-`, `@`, tab, CR) are prefixed with `'`, so nothing
-//! runs when the file is opened.
+//! formula (`=`, `+`, `-`, `@`, tab, CR; also full-width, or behind spaces
+//! or invisible characters) are prefixed with `'`, so nothing runs when the
+//! file is opened.
 
 use crate::error::{Error, Result};
 use crate::store::ExportRow;
@@ -13,12 +14,31 @@ use std::io::Write;
 pub const HEADERS: [&str; 11] =
     ["ref", "text", "owner", "service", "due", "status", "overdue", "raised at", "last update", "note", "source"];
 
-/// Neutralises text a spreadsheet would evaluate as a formula.
+/// Neutralises text a spreadsheet would evaluate as a formula: one that
+/// starts with a tab or carriage return, or whose first visible character
+/// is `=`, `+`, `-` or `@`, or their full-width forms (in case an importer
+/// folds them to ASCII). Spaces and invisible characters before the sign do
+/// not hide it: a zero-width space before `=` looks like plain text to a
+/// reviewer, but not necessarily to every spreadsheet.
 pub fn neutralise(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+    if matches!(s.chars().next(), Some('\t' | '\r')) {
+        return format!("'{s}");
+    }
+    match s.chars().find(|c| !(c.is_whitespace() || is_invisible(*c))) {
+        Some('=' | '+' | '-' | '@' | '\u{FF1D}' | '\u{FF0B}' | '\u{FF0D}' | '\u{FE63}' | '\u{FF20}') => format!("'{s}"),
         _ => s.to_string(),
     }
+}
+
+/// Characters that take no room on screen: zero-width spaces and joiners,
+/// the word joiner, the byte-order mark, the soft hyphen, bidirectional
+/// marks and embeddings, and other Unicode format characters.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}')
 }
 
 fn cells(r: &ExportRow) -> [String; 11] {
@@ -144,8 +164,30 @@ mod tests {
         for bad in ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"] {
             assert!(neutralise(bad).starts_with('\''), "{bad:?}");
         }
-        for ok in ["Review plans", "1.5", "", "Siân"] {
+        for ok in ["Review plans", "1.5", "", "Siân", "a=b", "   "] {
             assert_eq!(neutralise(ok), ok);
+        }
+    }
+
+    /// Full-width signs, and signs behind invisible characters or spaces,
+    /// are caught too: they look like text to a reviewer.
+    #[test]
+    fn disguised_formula_starters_are_neutralised() {
+        for bad in [
+            "\u{FF1D}SUM(A1)",
+            "\u{FF0B}1",
+            "\u{FF0D}1",
+            "\u{FF20}cmd",
+            "\u{200B}=SUM(A1)",
+            "\u{FEFF}=1+1",
+            "\u{2060}+1",
+            "\u{200E}-1",
+            "\u{00A0}@x",
+            "  =1+1",
+            "\n=1+1",
+            "\u{200D}\u{200B} =1",
+        ] {
+            assert_eq!(neutralise(bad), format!("'{bad}"), "{bad:?}");
         }
     }
 }
