@@ -39,7 +39,9 @@ pub fn today() -> NaiveDate {
         .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names in lower case, January first; also how spreadsheets'
+/// month words are recognised (`report::export`).
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
