@@ -101,7 +101,11 @@ fn action_lifecycle_through_the_cli() {
         .assert()
         .code(2)
         .stderr(contains("needs a reason"));
-    db.cmd().args(["action", "update", "A1", "--due", "31/12/2023"]).assert().code(2).stderr(contains("--due"));
+    db.cmd()
+        .args(["action", "update", "A1", "--due", "31/02/2024"])
+        .assert()
+        .code(2)
+        .stderr(contains("--due").and(contains("February 2024 has 29 days")));
     db.cmd().args(["action", "update", "NOPE", "--note", "x"]).assert().code(2).stderr(contains("no action with ref"));
 
     let show = stdout_json(&db.cmd().args(["action", "show", "a1", "--json"]).output().unwrap());
@@ -237,4 +241,51 @@ fn decision_register_filters_by_period_range_and_text() {
     assert_eq!(texts(&["--text", "supervision", "--from", "2023-10", "--to", "2023-10"]), ["Review supervision again"]);
     assert!(texts(&["--text", "nothing-like-this"]).is_empty());
     db.cmd().args(["decisions", "--from", "October"]).assert().code(2).stderr(contains("--from"));
+}
+
+/// Dates as UK councils write them, read day first; a date that cannot be
+/// right is refused with the reason, exit 2, and changes nothing.
+#[test]
+fn dates_typed_the_uk_way() {
+    let db = TestDb::with_meeting();
+    let add = |due: &str| db.cmd().args(["action", "add", "X", "--owner", "Y", "--due", due]).output().unwrap();
+    let out = add("31/03/2024");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reference = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let show = stdout_json(&db.cmd().args(["action", "show", &reference, "--json"]).output().unwrap());
+    assert_eq!(show["due"], "2024-03-31");
+
+    // With no year, the next one: "31 March" on 14 November is next March.
+    for (typed, want) in [("31/3/24", "2024-03-31"), ("31 Mar 2024", "2024-03-31"), ("31 March", "2024-03-31")] {
+        let out = add(typed);
+        assert!(out.status.success(), "{typed}: {}", String::from_utf8_lossy(&out.stderr));
+        let r = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let show = stdout_json(&db.cmd().args(["action", "show", &r, "--json"]).output().unwrap());
+        assert_eq!(show["due"], want, "{typed}");
+    }
+
+    let before = db.snapshot();
+    for (typed, says) in [
+        ("31/02/2024", "'31/02/2024' is not a real date: February 2024 has 29 days"),
+        ("03/31/2024", "has no month 31: dates are read day first"),
+        ("31/03/1024", "dates from 1900 to 2999 only"),
+        ("soon", "write 31/03/2024, 31/3/24, 31 Mar 2024, 31 March, 2024-03-31"),
+    ] {
+        db.cmd()
+            .args(["action", "add", "X", "--owner", "Y", "--due", typed])
+            .assert()
+            .code(2)
+            .stderr(contains("--due").and(contains(says)));
+    }
+    assert_eq!(db.snapshot(), before, "a refused date changes nothing");
+
+    let due = stdout_json(&db.cmd().args(["actions", "--due-before", "1/4/24", "--json"]).output().unwrap());
+    assert!(due.as_array().unwrap().iter().any(|a| a["ref"] == reference.as_str()));
+    let due = stdout_json(&db.cmd().args(["actions", "--due-before", "31 Mar 2024", "--json"]).output().unwrap());
+    assert!(due.as_array().unwrap().iter().all(|a| a["ref"] != reference.as_str()), "before, not on");
+    db.cmd().args(["decisions", "--meeting", "14/11/2023"]).assert().success();
+    db.cmd().args(["decisions", "--meeting", "14 Nov"]).assert().code(2).stderr(contains("needs its year"));
+    db.cmd().args(["meeting", "new", "--date", "12 Dec 2023", "--period", "2023-11"]).assert().success();
+    let meetings = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    assert_eq!(meetings[0]["date"], "2023-12-12");
 }

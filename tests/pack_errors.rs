@@ -150,7 +150,7 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "due date in UK format",
             Edit(|p| p["actions"][0]["due"] = json!("31/12/2023")),
-            &["actions[0].due", "expected YYYY-MM-DD"],
+            &["actions[0].due", "\"31/12/2023\" is not YYYY-MM-DD: write 2023-12-31"],
         ),
         (
             "unknown action status",

@@ -93,6 +93,26 @@ fn recording_an_action_through_the_form() {
     assert!(s.app.view.as_ref().unwrap().actions.rows.iter().any(|v| v.action.reference == "A1" && !v.carried_forward));
 }
 
+/// The action form takes a date as a UK council writes it, read day first.
+#[test]
+fn the_action_form_takes_a_uk_date() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]a").type_text("Refresh the sufficiency strategy").key(KeyCode::Tab);
+    s.type_text("Head of Service, Corporate Parenting").key(KeyCode::Tab).type_text("31 Mar 2024");
+    let effect = s.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).expect("a write");
+    let Effect::RecordAction(new) = &effect else { panic!("{effect:?}") };
+    assert_eq!(new.due.map(|d| d.to_string()).as_deref(), Some("2024-03-31"));
+    s.app.perform(&mut s.store, effect).unwrap();
+    assert_eq!(s.store.action("A1", today()).unwrap().due, "2024-03-31");
+
+    // 31/02 is refused in the form, with the reason, and nothing is saved.
+    s.type_text("a").type_text("Another").key(KeyCode::Tab).type_text("Someone").key(KeyCode::Tab);
+    s.type_text("31/02/2024").key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("form should stay open") };
+    assert_eq!(form.error.as_deref(), Some("'31/02/2024' is not a real date: February 2024 has 29 days"));
+    assert_eq!(actions_raised(&s), vec!["A1"]);
+}
+
 #[test]
 fn invalid_form_input_is_explained_and_nothing_saved() {
     let mut s = screen(Mode::default(), true);

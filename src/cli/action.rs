@@ -3,7 +3,7 @@
 use super::table::{Cell, Table};
 use super::{ActionCommand, ActionsArgs, Ctx, JsonStream, parse_status_filter};
 use crate::domain::ActionStatus;
-use crate::domain::dates::{parse_due, parse_iso};
+use crate::domain::dates::parse_due;
 use crate::domain::sanitize::{clean, clean_multiline};
 use crate::error::{Error, Result};
 use crate::store::{ActionChange, ActionFilter, ActionRecord, NewAction, Store};
@@ -106,7 +106,7 @@ pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
     let due_before = args
         .due_before
         .as_deref()
-        .map(|d| parse_iso(d).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
+        .map(|d| parse_due(d, ctx.today).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
         .transpose()?;
     let store = ctx.open_existing()?;
     if let Some(s) = &args.service {

@@ -5,7 +5,7 @@
 
 use super::{Ctx, ExportCommand, JsonStream, parse_status_filter};
 use crate::domain::StatusFilter;
-use crate::domain::dates::parse_iso;
+use crate::domain::dates::parse_due;
 use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
 use crate::report::export::{CsvWriter, XlsxWriter};
@@ -24,7 +24,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
     };
     let due_before = due_before
         .as_deref()
-        .map(|d| parse_iso(d).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
+        .map(|d| parse_due(d, ctx.today).map_err(|e| Error::invalid(format!("--due-before: {e}"))))
         .transpose()?;
     let store = ctx.open_existing()?;
     if let Some(s) = &service {

@@ -2,14 +2,14 @@
 
 use super::table::{Cell, Table};
 use super::{Ctx, DecisionCommand, JsonStream, MeetingCommand};
-use crate::domain::dates::parse_iso;
+use crate::domain::dates::parse_day;
 use crate::error::{Error, Result};
 use crate::store::{DecisionFilter, MeetingRecord, NewMeeting};
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
     match cmd {
         MeetingCommand::New { date, period, chair, attendees, apologies, services, json } => {
-            let date = parse_iso(&date).map_err(|e| Error::invalid(format!("--date: {e}")))?;
+            let date = parse_day(&date).map_err(|e| Error::invalid(format!("--date: {e}")))?;
             let period = period.parse().map_err(|e| Error::invalid(format!("--period: {e}")))?;
             let mut store = ctx.open("cli")?;
             let m = store.create_meeting(&NewMeeting {

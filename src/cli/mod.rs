@@ -182,8 +182,8 @@ pub enum ExportCommand {
         /// open, overdue, done, dropped or all (default: all)
         #[arg(long)]
         status: Option<String>,
-        /// Only actions due before this date
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// Only actions due before this date (31/03/2024, 2024-03-31, end of march…)
+        #[arg(long, value_name = "DATE")]
         due_before: Option<String>,
     },
 }
@@ -192,7 +192,8 @@ pub enum ExportCommand {
 pub enum MeetingCommand {
     /// Create a meeting; prints its id
     New {
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        /// The meeting's day, with its year: 14/11/2023, 14 Nov 2023 or 2023-11-14
+        #[arg(long, value_name = "DATE")]
         date: String,
         /// The reporting month it reviews
         #[arg(long, value_name = "YYYY-MM")]
@@ -229,7 +230,8 @@ pub enum ActionCommand {
         text: String,
         #[arg(long)]
         owner: String,
-        /// YYYY-MM-DD, or +2w, +10d, +1m, end of march, end of month
+        /// Read day first: 31/03/2024, 31/3/24, 31 Mar 2024, 31 March (the next one),
+        /// 2024-03-31, or +2w, +10d, +1m, end of march, end of month
         #[arg(long)]
         due: String,
         /// A service id, as in the packs (e.g. corporate-parenting)
@@ -252,6 +254,7 @@ pub enum ActionCommand {
         /// open, in_progress, done, dropped (dropped needs --note)
         #[arg(long)]
         status: Option<String>,
+        /// A new due date, in any form `action add --due` takes
         #[arg(long)]
         due: Option<String>,
         /// Case-insensitive part of the owner's name
@@ -289,8 +292,8 @@ pub struct ActionsArgs {
     /// open (open and in progress), overdue, done, dropped or all
     #[arg(long)]
     pub status: Option<String>,
-    /// Only actions due before this date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// Only actions due before this date (31/03/2024, 2024-03-31, end of march…)
+    #[arg(long, value_name = "DATE")]
     pub due_before: Option<String>,
     /// At most this many rows
     #[arg(long)]

@@ -121,7 +121,7 @@ impl Store {
         if let Ok(id) = key.trim().parse::<i64>() {
             return self.meeting(id);
         }
-        let date = crate::domain::dates::parse_iso(key.trim())
+        let date = crate::domain::dates::parse_day(key)
             .map_err(|e| Error::invalid(format!("meeting: {e}, or give its id")))?;
         let mut stmt = self.conn.prepare("SELECT id FROM meetings WHERE date = ?1 ORDER BY id")?;
         let ids: Vec<i64> = stmt.query_map([date.to_string()], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;

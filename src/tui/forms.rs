@@ -89,7 +89,7 @@ impl Form {
             vec![
                 Field::new("Action", "", "what needs doing"),
                 Field::new("Owner", "", "who (a role or name)"),
-                Field::new("Due", "", "2024-03-31, +2w, end of march"),
+                Field::new("Due", "", "31/03/2024, 31 Mar, +2w, end of march"),
                 Field::new("Service", service, "service id"),
             ],
         )
