@@ -117,7 +117,7 @@ fn action_lifecycle_through_the_cli() {
     assert_eq!(history.len(), 2);
     assert_eq!((history[1]["old"].as_str(), history[1]["new"].as_str()), (Some("open"), Some("in_progress")));
     assert_eq!(history[1]["note"], "provider booked");
-    db.cmd().args(["action", "show", "A1"]).assert().success().stdout(contains("status: open → in_progress"));
+    db.cmd().args(["action", "show", "A1"]).assert().success().stdout(contains("status: open → in progress"));
 
     let log = stdout_json(&db.cmd().args(["actions", "--owner", "CORPORATE parenting", "--json"]).output().unwrap());
     let log = log.as_array().unwrap();

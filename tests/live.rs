@@ -387,7 +387,15 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     std::thread::sleep(Duration::from_millis(100));
     writer.write_all("Typed as the laptop lid closed".as_bytes()).unwrap();
     writer.flush().unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // Typed text is autosaved as it is typed; on a loaded machine that can
+    // take a moment, and the lid closes only once the screen has had it.
+    let watcher = Store::open(&db.path, "test").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while watcher.draft(1, "chair").unwrap().is_none_or(|(_, _, f)| f[0] != "Typed as the laptop lid closed") {
+        assert!(Instant::now() < deadline, "the typed text was never autosaved");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    drop(watcher);
     // The window closes: every handle on the terminal's side goes.
     drop(writer);
     drop(pair.master);

@@ -135,20 +135,139 @@ fn open_actions_carry_forward_to_the_next_meeting_with_their_updates() {
 
     let nov = store.minutes(november.id).unwrap();
     let eh = nov.services.iter().find(|s| s.service.id == "early-help").unwrap();
-    let carried = eh.carried_forward.iter().find(|c| c.action.reference == a.reference).expect("carried forward");
+    let carried =
+        eh.business.carried_forward.iter().find(|c| c.action.reference == a.reference).expect("carried forward");
     assert_eq!(carried.action.due, "2023-12-15");
     let notes: Vec<_> = carried.updates.iter().filter_map(|u| u.note.as_deref()).collect();
     assert_eq!(notes, ["half the audits done"]);
-    assert!(eh.new_actions.iter().any(|n| n.reference == raised_later.reference));
+    assert!(eh.business.new_actions.iter().any(|n| n.reference == raised_later.reference));
     let md = markdown(&nov);
-    assert!(md.contains("due 2023-11-30 → 2023-12-15: half the audits done"), "{md}");
+    assert!(md.contains("due: 2023-11-30 → 2023-12-15 — half the audits done"), "{md}");
 
     let oct = store.minutes(october.id).unwrap();
     let eh = oct.services.iter().find(|s| s.service.id == "early-help").unwrap();
-    assert!(eh.new_actions.iter().any(|n| n.reference == a.reference), "raised in October");
+    assert!(eh.business.new_actions.iter().any(|n| n.reference == a.reference), "raised in October");
     assert!(
-        eh.carried_forward.iter().all(|c| c.action.reference != raised_later.reference),
+        eh.business.carried_forward.iter().all(|c| c.action.reference != raised_later.reference),
         "nothing from later meetings"
     );
-    assert!(eh.new_actions.iter().all(|n| n.reference != raised_later.reference));
+    assert!(eh.business.new_actions.iter().all(|n| n.reference != raised_later.reference));
+}
+
+mod common;
+
+/// The meeting's own business: decisions and actions with no service, from
+/// the CLI with and without a meeting, are minuted in every format and
+/// counted in the owner summary.
+#[test]
+fn meeting_wide_business_is_minuted_and_counted() {
+    let db = common::TestDb::with_meeting();
+    db.cmd().args(["decision", "add", "Move the QPRM to the second Tuesday", "--meeting", "1"]).assert().success();
+    let raised = ["Circulate the revised terms of reference", "--owner", "Business Support Manager"];
+    db.cmd().args(["action", "add"]).args(raised).args(["--due", "30/11/2023", "--meeting", "1"]).assert().success();
+    // The README's own example: no service, no meeting.
+    db.cmd()
+        .args(["action", "add", "Book the Scrutiny briefing", "--owner", "Business Support Manager", "--due", "+2w"])
+        .assert()
+        .success();
+    let run = |format: &str| {
+        let out = db.cmd().args(["minutes", "1", "--format", format]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = run("md");
+    let other = &md[md.find("## Other business").expect("an Other business part")..];
+    for text in [
+        "Move the QPRM to the second Tuesday",
+        "Circulate the revised terms of reference",
+        "Book the Scrutiny briefing",
+    ] {
+        assert!(other.contains(text), "{text} under Other business:\n{other}");
+        assert!(run("html").contains(text), "{text} in the HTML");
+    }
+    assert!(other.contains("| Business Support Manager | 2 | 0 |"), "counted in the owner summary:\n{other}");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let ob = &json["other_business"];
+    assert_eq!(ob["decisions"][0]["text"], "Move the QPRM to the second Tuesday");
+    assert_eq!(ob["new_actions"][0]["text"], "Circulate the revised terms of reference");
+    assert_eq!(ob["carried_forward"][0]["text"], "Book the Scrutiny briefing");
+}
+
+/// For each carried-forward action the next minutes show its net changes
+/// since the last meeting, from the screen or the CLI, with or without
+/// `--meeting`; a change later undone, or a field back where it started,
+/// is not shown.
+#[test]
+fn updates_since_the_last_meeting_are_net_and_include_the_cli_between_meetings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("q.db"), "minutes").unwrap();
+    let first = qprm::samples::load_samples(&mut store).unwrap(); // 2023-11-14
+    // The next meeting is ahead of today, so today's changes fall before it.
+    let next_day = chrono::Local::now().date_naive() + chrono::Days::new(30);
+    let next = store
+        .create_meeting(&NewMeeting {
+            date: Some(next_day),
+            period: "2023-11".parse::<Period>().ok(),
+            chair: Some("Director".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let change = |store: &mut Store, c: ActionChange| store.update_action("1.11", &c).unwrap();
+    // Between meetings, from the CLI: a new date with a note, and an owner
+    // changed and changed back.
+    change(
+        &mut store,
+        ActionChange { due: date("2024-01-31"), note: Some("awaiting data".into()), ..Default::default() },
+    );
+    change(&mut store, ActionChange { owner: Some("Someone Else".into()), ..Default::default() });
+    change(
+        &mut store,
+        ActionChange { owner: Some("Head of Service, Corporate Parenting".into()), ..Default::default() },
+    );
+    // At the next meeting: done, undone, done again.
+    let at = Some(next.id);
+    change(
+        &mut store,
+        ActionChange {
+            status: Some(ActionStatus::Done),
+            meeting: at,
+            note: Some("first go".into()),
+            ..Default::default()
+        },
+    );
+    let undo = Some(qprm::domain::history::UNDO_NOTE.to_string());
+    change(
+        &mut store,
+        ActionChange { status: Some(ActionStatus::InProgress), meeting: at, note: undo, ..Default::default() },
+    );
+    change(
+        &mut store,
+        ActionChange {
+            status: Some(ActionStatus::Done),
+            meeting: at,
+            note: Some("all booked".into()),
+            ..Default::default()
+        },
+    );
+
+    let minutes = store.minutes(next.id).unwrap();
+    let cp = minutes.services.iter().find(|s| s.service.id == "corporate-parenting").unwrap();
+    let carried = cp.business.carried_forward.iter().find(|c| c.action.reference == "1.11").expect("carried");
+    let words: Vec<String> =
+        carried.updates.iter().map(|u| qprm::domain::history::describe_change(&u.as_change())).collect();
+    assert_eq!(words, ["due: 2023-10-31 → 2024-01-31 — awaiting data", "status: in progress → done — all booked"]);
+    assert!(
+        markdown(&minutes)
+            .contains("due: 2023-10-31 → 2024-01-31 — awaiting data; status: in progress → done — all booked")
+    );
+    // None of it happened before the first meeting.
+    let earlier = store.minutes(first).unwrap();
+    let cp = earlier.services.iter().find(|s| s.service.id == "corporate-parenting").unwrap();
+    // (Closed since, at a later meeting, 1.11 is no longer among them at all.)
+    assert!(
+        cp.business
+            .carried_forward
+            .iter()
+            .all(|c| c.updates.iter().all(|u| u.field != "due" || c.action.reference != "1.11"))
+    );
 }

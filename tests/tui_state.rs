@@ -164,7 +164,7 @@ fn done_status_carry_and_undo_keep_history() {
     assert_eq!(fields, ["created", "status", "status", "status", "due"]);
     assert_eq!(h[4].note.as_deref(), Some("awaiting partner sign-off"));
     assert!(h[1..].iter().all(|e| e.meeting == Some(s.app.meeting.id) && e.actor == "chair"));
-    assert_eq!(h[2].note.as_deref(), Some("undo"), "undo is itself recorded");
+    assert_eq!(h[2].note.as_deref(), Some(qprm::domain::history::UNDO_NOTE), "undo is itself recorded");
 
     s.key(KeyCode::Char('u'));
     assert_eq!(s.store.action(&first.reference, today()).unwrap().due, first.due);
@@ -183,7 +183,7 @@ fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() 
     s.key(KeyCode::Char('d')).type_text("Agree the plan").key(KeyCode::Enter);
     assert_eq!(s.app.view.as_ref().unwrap().decisions.len(), 1);
     s.key(KeyCode::Char('u'));
-    assert_eq!(s.app.view.as_ref().unwrap().decisions[0].status, "withdrawn");
+    assert_eq!(s.app.view.as_ref().unwrap().decisions[0].status, qprm::domain::DecisionStatus::Withdrawn);
     s.key(KeyCode::Char('u'));
     let a = s.store.action_with_history("A1", today()).unwrap();
     assert_eq!(a.status, ActionStatus::Dropped, "undo never deletes");
@@ -323,4 +323,63 @@ fn status_keys_keep_acting_on_the_same_action() {
     s.key(KeyCode::Char('s'));
     assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
     assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Open);
+}
+
+#[test]
+fn on_the_overview_a_and_d_record_the_meetings_own_business() {
+    let mut s = screen(Mode::default(), true);
+    // Visit a service, then come back to the overview: it must not lend its service.
+    s.type_text("]]g");
+    assert_eq!(s.app.screen, View::Overview);
+    s.key(KeyCode::Char('d'));
+    match &s.app.overlay {
+        Overlay::Form(f) => assert_eq!(f.title(), "Record a decision for the meeting (no service)"),
+        _ => panic!("a decision form"),
+    }
+    s.type_text("Move the QPRM to the second Tuesday").key(KeyCode::Enter);
+    let d = &s.app.meeting_wide.decisions;
+    assert_eq!((d.len(), d[0].service.as_deref()), (1, None), "recorded with no service");
+    s.key(KeyCode::Char('a'))
+        .type_text("Circulate the terms of reference")
+        .key(KeyCode::Tab)
+        .type_text("Business Support Manager")
+        .key(KeyCode::Tab)
+        .type_text("30/11/2023")
+        .key(KeyCode::Enter);
+    let a = &s.app.meeting_wide.actions;
+    assert_eq!(a.len(), 1, "listed on the overview");
+    assert_eq!((a[0].action.service.as_deref(), a[0].action.due.as_str()), (None, "2023-11-30"));
+    // On a service, d files under it; its Service field can still be cleared.
+    s.key(KeyCode::Char(']'));
+    s.key(KeyCode::Char('d')).type_text("About this service").key(KeyCode::Enter);
+    let here = s.store.meeting_decisions(s.app.meeting.id, Some(service(&s))).unwrap();
+    assert!(here.iter().any(|d| d.text == "About this service"));
+}
+
+#[test]
+fn the_actions_section_shows_the_net_changes_since_the_last_meeting() {
+    let mut s = screen(Mode::default(), true);
+    // A meeting today: changes made between meetings today are before its end.
+    let now = chrono::Local::now().date_naive();
+    let new = qprm::store::NewMeeting { date: Some(now), period: "2023-11".parse().ok(), ..Default::default() };
+    let m = s.store.create_meeting(&new).unwrap();
+    s.app = qprm::tui::app::App::new(&s.store, m.id, Mode::default(), true, now).unwrap();
+    s.type_text("]4");
+    let reference = s.app.selected_action().unwrap().reference.clone();
+    // Between meetings (no --meeting), a date moved twice; then today x and u.
+    let mut cli = Store::open(&s.path, "cli").unwrap();
+    let later = |d: &str| qprm::domain::dates::parse_iso(d).ok();
+    let change = qprm::store::ActionChange { due: later("2024-02-29"), ..Default::default() };
+    cli.update_action(&reference, &change).unwrap();
+    let change = qprm::store::ActionChange {
+        due: later("2024-03-31"),
+        note: Some("awaiting data".into()),
+        ..Default::default()
+    };
+    cli.update_action(&reference, &change).unwrap();
+    s.key(KeyCode::Char('x')).key(KeyCode::Char('u'));
+    let words: Vec<String> =
+        s.app.since_last_meeting.iter().map(|h| qprm::domain::history::describe_change(&h.as_change())).collect();
+    assert_eq!(words.len(), 1, "{words:?}");
+    assert!(words[0].starts_with("due: ") && words[0].ends_with("→ 2024-03-31 — awaiting data"), "{words:?}");
 }

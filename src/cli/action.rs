@@ -4,6 +4,7 @@ use super::table::{Cell, Table};
 use super::{ActionCommand, ActionsArgs, Ctx, JsonStream, parse_status_filter};
 use crate::domain::ActionStatus;
 use crate::domain::dates::parse_due;
+use crate::domain::history::{Change, describe_change};
 use crate::domain::sanitize::{clean, clean_multiline};
 use crate::error::{Error, Result};
 use crate::store::{ActionChange, ActionFilter, ActionRecord, NewAction, Store};
@@ -87,11 +88,8 @@ fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
     ctx.line("history")?;
     let mut t = Table::new(&[("when", 20), ("who", 24), ("change", 70), ("note", 60)]);
     for h in a.history.iter().flatten() {
-        let change = match h.field.as_str() {
-            "created" => "created".to_string(),
-            "note" => "note".to_string(),
-            f => format!("{f}: {} → {}", h.old.as_deref().unwrap_or("—"), h.new.as_deref().unwrap_or("—")),
-        };
+        // The note has a column of its own.
+        let change = describe_change(&Change { note: None, ..h.as_change() });
         let who = match h.meeting {
             Some(m) => format!("{} (meeting {m})", h.actor),
             None => h.actor.clone(),

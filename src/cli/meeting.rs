@@ -106,7 +106,11 @@ pub fn decisions(
             d.meeting_date.as_str().into(),
             d.period.as_str().into(),
             d.service.as_deref().unwrap_or("—").into(),
-            Cell::from(if d.status == "recorded" { d.text.clone() } else { format!("[{}] {}", d.status, d.text) }),
+            Cell::from(if d.status == crate::domain::DecisionStatus::Recorded {
+                d.text.clone()
+            } else {
+                format!("[{}] {}", d.status, d.text)
+            }),
         ]);
         Ok(())
     })?;

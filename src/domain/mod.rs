@@ -4,10 +4,13 @@
 
 pub mod action;
 pub mod dates;
+pub mod decision;
+pub mod history;
 pub mod period;
 pub mod rag;
 pub mod sanitize;
 
 pub use action::{ActionStatus, StatusFilter};
+pub use decision::DecisionStatus;
 pub use period::Period;
 pub use rag::{Direction, Polarity, Rag, Unit};

@@ -4,7 +4,7 @@
 
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
-use crate::store::{ActionHistoryEntry, KpiRow, Minutes, MinutesService};
+use crate::store::{ActionHistoryEntry, Business, KpiRow, Minutes, MinutesService};
 use std::fmt::Write;
 
 fn long_date(iso: &str) -> String {
@@ -30,14 +30,9 @@ fn audit_line(s: &MinutesService) -> Option<String> {
     ))
 }
 
-/// One update made at the meeting, in words.
+/// One update since the last meeting, in words.
 fn update_text(h: &ActionHistoryEntry) -> String {
-    let change = match h.field.as_str() {
-        "note" | "created" => String::new(),
-        f => format!("{f} {} → {}", h.old.as_deref().unwrap_or("—"), h.new.as_deref().unwrap_or("—")),
-    };
-    let note = h.note.as_deref().filter(|n| *n != "undo").unwrap_or("");
-    clean(&[change.as_str(), note].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(": "))
+    clean(&crate::domain::history::describe_change(&h.as_change()))
 }
 
 /// Markdown-safe text: sanitised, one line, with the characters that
@@ -102,52 +97,13 @@ pub fn markdown(m: &Minutes) -> String {
         if let Some(line) = audit_line(s) {
             let _ = writeln!(o, "{line}\n");
         }
-        let _ = writeln!(o, "### Decisions\n");
-        if s.decisions.is_empty() {
-            let _ = writeln!(o, "None recorded.\n");
-        } else {
-            for (n, d) in s.decisions.iter().enumerate() {
-                let _ = writeln!(o, "{}. {}", n + 1, md(&d.text));
-            }
-            o.push('\n');
-        }
-        let _ = writeln!(o, "### New actions\n");
-        if s.new_actions.is_empty() {
-            let _ = writeln!(o, "None.\n");
-        } else {
-            let _ = writeln!(o, "| Ref | Action | Owner | Due |\n| --- | --- | --- | --- |");
-            for a in &s.new_actions {
-                let _ = writeln!(o, "| {} | {} | {} | {} |", md(&a.reference), md(&a.text), md(&a.owner), md(&a.due));
-            }
-            o.push('\n');
-        }
-        let _ = writeln!(o, "### Carried-forward actions\n");
-        if s.carried_forward.is_empty() {
-            let _ = writeln!(o, "None.\n");
-        } else {
-            let _ = writeln!(
-                o,
-                "| Ref | Action | Owner | Due | Status | Update at this meeting |\n| --- | --- | --- | --- | --- | --- |"
-            );
-            for c in &s.carried_forward {
-                let a = &c.action;
-                let words = a.status.as_str().replace('_', " ");
-                let status = if a.overdue { format!("{words} (overdue)") } else { words };
-                let updates =
-                    c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
-                let _ = writeln!(
-                    o,
-                    "| {} | {} | {} | {} | {} | {} |",
-                    md(&a.reference),
-                    md(&a.text),
-                    md(&a.owner),
-                    md(&a.due),
-                    md(&status),
-                    if updates.is_empty() { "—".into() } else { md(&updates) }
-                );
-            }
-            o.push('\n');
-        }
+        business_md(&mut o, &s.business);
+    }
+    let _ = writeln!(o, "## Other business\n");
+    if m.other_business.is_empty() {
+        let _ = writeln!(o, "None recorded.\n");
+    } else {
+        business_md(&mut o, &m.other_business);
     }
     let _ = writeln!(o, "## Action summary\n");
     if m.action_summary.is_empty() {
@@ -159,6 +115,56 @@ pub fn markdown(m: &Minutes) -> String {
         }
     }
     o
+}
+
+/// Decisions, new actions and carried-forward actions, for one agenda item
+/// or the meeting's other business.
+fn business_md(o: &mut String, b: &Business) {
+    let _ = writeln!(o, "### Decisions\n");
+    if b.decisions.is_empty() {
+        let _ = writeln!(o, "None recorded.\n");
+    } else {
+        for (n, d) in b.decisions.iter().enumerate() {
+            let _ = writeln!(o, "{}. {}", n + 1, md(&d.text));
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "### New actions\n");
+    if b.new_actions.is_empty() {
+        let _ = writeln!(o, "None.\n");
+    } else {
+        let _ = writeln!(o, "| Ref | Action | Owner | Due |\n| --- | --- | --- | --- |");
+        for a in &b.new_actions {
+            let _ = writeln!(o, "| {} | {} | {} | {} |", md(&a.reference), md(&a.text), md(&a.owner), md(&a.due));
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(o, "### Carried-forward actions\n");
+    if b.carried_forward.is_empty() {
+        let _ = writeln!(o, "None.\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "| Ref | Action | Owner | Due | Status | Updates since the last meeting |\n| --- | --- | --- | --- | --- | --- |"
+        );
+        for c in &b.carried_forward {
+            let a = &c.action;
+            let words = a.status.as_str().replace('_', " ");
+            let status = if a.overdue { format!("{words} (overdue)") } else { words };
+            let updates = c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} |",
+                md(&a.reference),
+                md(&a.text),
+                md(&a.owner),
+                md(&a.due),
+                md(&status),
+                if updates.is_empty() { "—".into() } else { md(&updates) }
+            );
+        }
+        o.push('\n');
+    }
 }
 
 /// HTML-escaped, sanitised text.
@@ -236,65 +242,16 @@ pub fn html(m: &Minutes) -> String {
         if let Some(line) = audit_line(s) {
             let _ = writeln!(o, "<p>{}</p>", h(&line));
         }
-        let _ = writeln!(o, "<h3>Decisions</h3>");
-        if s.decisions.is_empty() {
-            let _ = writeln!(o, "<p>None recorded.</p>");
-        } else {
-            let items: String = s.decisions.iter().map(|d| format!("<li>{}</li>", h(&d.text))).collect();
-            let _ = writeln!(o, "<ol>{items}</ol>");
-        }
-        let _ = writeln!(o, "<h3>New actions</h3>");
-        if s.new_actions.is_empty() {
-            let _ = writeln!(o, "<p>None.</p>");
-        } else {
-            let _ = writeln!(
-                o,
-                "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th></tr></thead><tbody>"
-            );
-            for a in &s.new_actions {
-                let _ = writeln!(
-                    o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    h(&a.reference),
-                    h(&a.text),
-                    h(&a.owner),
-                    h(&a.due)
-                );
-            }
-            let _ = writeln!(o, "</tbody></table>");
-        }
-        let _ = writeln!(o, "<h3>Carried-forward actions</h3>");
-        if s.carried_forward.is_empty() {
-            let _ = writeln!(o, "<p>None.</p>");
-        } else {
-            let _ = writeln!(
-                o,
-                "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th><th>Update at this meeting</th></tr></thead><tbody>"
-            );
-            for c in &s.carried_forward {
-                let a = &c.action;
-                let words = a.status.as_str().replace('_', " ");
-                let status = if a.overdue {
-                    format!("<span class=\"overdue\">{} (overdue)</span>", h(&words))
-                } else {
-                    h(&words)
-                };
-                let updates =
-                    c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
-                let _ = writeln!(
-                    o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}</td><td>{}</td></tr>",
-                    h(&a.reference),
-                    h(&a.text),
-                    h(&a.owner),
-                    h(&a.due),
-                    if updates.is_empty() { "—".into() } else { h(&updates) }
-                );
-            }
-            let _ = writeln!(o, "</tbody></table>");
-        }
+        business_html(&mut o, &s.business);
         let _ = writeln!(o, "</section>");
     }
+    let _ = writeln!(o, "<section>\n<h2>Other business</h2>");
+    if m.other_business.is_empty() {
+        let _ = writeln!(o, "<p>None recorded.</p>");
+    } else {
+        business_html(&mut o, &m.other_business);
+    }
+    let _ = writeln!(o, "</section>");
     let _ = writeln!(o, "<section>\n<h2>Action summary</h2>");
     if m.action_summary.is_empty() {
         let _ = writeln!(o, "<p>No open actions on this agenda.</p>");
@@ -307,6 +264,61 @@ pub fn html(m: &Minutes) -> String {
     }
     let _ = writeln!(o, "</section>\n</body>\n</html>");
     o
+}
+
+/// The HTML of `business_md`.
+fn business_html(o: &mut String, b: &Business) {
+    let _ = writeln!(o, "<h3>Decisions</h3>");
+    if b.decisions.is_empty() {
+        let _ = writeln!(o, "<p>None recorded.</p>");
+    } else {
+        let items: String = b.decisions.iter().map(|d| format!("<li>{}</li>", h(&d.text))).collect();
+        let _ = writeln!(o, "<ol>{items}</ol>");
+    }
+    let _ = writeln!(o, "<h3>New actions</h3>");
+    if b.new_actions.is_empty() {
+        let _ = writeln!(o, "<p>None.</p>");
+    } else {
+        let _ =
+            writeln!(o, "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th></tr></thead><tbody>");
+        for a in &b.new_actions {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                h(&a.reference),
+                h(&a.text),
+                h(&a.owner),
+                h(&a.due)
+            );
+        }
+        let _ = writeln!(o, "</tbody></table>");
+    }
+    let _ = writeln!(o, "<h3>Carried-forward actions</h3>");
+    if b.carried_forward.is_empty() {
+        let _ = writeln!(o, "<p>None.</p>");
+    } else {
+        let _ = writeln!(
+            o,
+            "<table><thead><tr><th>Ref</th><th>Action</th><th>Owner</th><th>Due</th><th>Status</th><th>Updates since the last meeting</th></tr></thead><tbody>"
+        );
+        for c in &b.carried_forward {
+            let a = &c.action;
+            let words = a.status.as_str().replace('_', " ");
+            let status =
+                if a.overdue { format!("<span class=\"overdue\">{} (overdue)</span>", h(&words)) } else { h(&words) };
+            let updates = c.updates.iter().map(update_text).filter(|u| !u.is_empty()).collect::<Vec<_>>().join("; ");
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{status}</td><td>{}</td></tr>",
+                h(&a.reference),
+                h(&a.text),
+                h(&a.owner),
+                h(&a.due),
+                if updates.is_empty() { "—".into() } else { h(&updates) }
+            );
+        }
+        let _ = writeln!(o, "</tbody></table>");
+    }
 }
 
 #[cfg(test)]

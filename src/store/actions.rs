@@ -41,6 +41,18 @@ pub struct ActionHistoryEntry {
     pub note: Option<String>,
 }
 
+impl ActionHistoryEntry {
+    /// This row for `domain::history` (wording, net changes).
+    pub fn as_change(&self) -> crate::domain::history::Change<'_> {
+        crate::domain::history::Change {
+            field: &self.field,
+            old: self.old.as_deref(),
+            new: self.new.as_deref(),
+            note: self.note.as_deref(),
+        }
+    }
+}
+
 /// One row of the exported action log.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExportRow {
@@ -118,9 +130,6 @@ pub(super) fn history_entry(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Re
         note: r.get(first + 6)?,
     })
 }
-
-/// "SELECT" and the columns alone, for queries with their own FROM.
-pub(super) const SELECT_COLUMNS: &str = action_columns!();
 
 /// For owner lookups. CROSS JOIN makes SQLite keep the (small) owners table
 /// in the outer loop and reach actions through the owner index, whatever its
@@ -408,14 +417,15 @@ impl Store {
                 .query_row([id], |r| {
                     let (at, note, field, old, new): (String, Option<String>, String, Option<String>, Option<String>) =
                         (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+                    let change = crate::domain::history::Change {
+                        field: &field,
+                        old: old.as_deref(),
+                        new: new.as_deref(),
+                        note: note.as_deref(),
+                    };
                     let what = match field.as_str() {
                         "created" | "note" => note.clone(),
-                        f => Some(format!(
-                            "{f}: {} → {}{}",
-                            old.unwrap_or_default(),
-                            new.unwrap_or_default(),
-                            note.map(|n| format!(" ({n})")).unwrap_or_default()
-                        )),
+                        _ => Some(crate::domain::history::describe_change(&change)),
                     };
                     Ok((at, what))
                 })

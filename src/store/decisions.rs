@@ -3,6 +3,7 @@
 //! with a reason, kept in `decision_history`.
 
 use super::{Store, now};
+use crate::domain::DecisionStatus;
 use crate::error::{Error, Result};
 use rusqlite::{TransactionBehavior, params, types::ToSql};
 
@@ -14,7 +15,7 @@ pub struct DecisionRecord {
     pub period: String,
     pub service: Option<String>,
     pub text: String,
-    pub status: String,
+    pub status: DecisionStatus,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -25,6 +26,8 @@ pub struct DecisionFilter {
     /// Every meeting but this one (earlier decisions, beside this meeting's).
     pub not_meeting: Option<i64>,
     pub service: Option<String>,
+    /// Only decisions with no service (the meeting's own business).
+    pub meeting_wide: bool,
     /// Meetings reviewing periods from..=to.
     pub from: Option<crate::domain::Period>,
     pub to: Option<crate::domain::Period>,
@@ -59,10 +62,27 @@ impl Store {
         self.decision(id)
     }
 
+    /// A meeting's decisions for one service, or meeting-wide (`None`), in
+    /// the order they were recorded, withdrawn ones included.
+    pub fn meeting_decisions(&self, meeting: i64, service: Option<&str>) -> Result<Vec<DecisionRecord>> {
+        let mut out = Vec::new();
+        let filter = DecisionFilter {
+            meeting: Some(meeting),
+            service: service.map(str::to_string),
+            meeting_wide: service.is_none(),
+            ..Default::default()
+        };
+        self.for_each_decision(&filter, |d| {
+            out.push(d);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
     /// Withdraws a decision (never deletes it); the reason goes to its history.
     pub fn withdraw_decision(&mut self, id: i64, reason: &str) -> Result<DecisionRecord> {
         let current = self.decision(id)?;
-        if current.status == "withdrawn" {
+        if current.status == DecisionStatus::Withdrawn {
             return Err(Error::invalid(format!("decision {id} is already withdrawn")));
         }
         let actor = self.actor.clone();
@@ -122,6 +142,9 @@ impl Store {
         if let Some(s) = &f.service {
             args.push(Box::new(s.clone()));
             sql += &format!(" AND d.service_id = ?{}", args.len());
+        }
+        if f.meeting_wide {
+            sql += " AND d.service_id IS NULL";
         }
         if let Some(p) = f.from {
             args.push(Box::new(p.to_string()));

@@ -1,22 +1,39 @@
 //! What the minutes of one meeting record: attendance, then per service in
 //! agenda order its headline data (reds and ambers), audits, decisions, new
-//! actions and carried-forward actions with the updates made at this
-//! meeting, and an owner summary. Overdue is judged as of the meeting's
+//! actions and carried-forward actions with their net updates since the
+//! last meeting; then the meeting's own business (no service) alike, and an
+//! owner summary counting both. Overdue is judged as of the meeting's
 //! date, so the minutes read the same whenever they are produced.
 
 use super::{
-    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo,
-    Store,
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo, Store,
 };
-use crate::domain::{Period, Rag};
+use crate::domain::history::Window;
+use crate::domain::{DecisionStatus, Period, Rag};
 use crate::error::{Error, Result};
+use rusqlite::OptionalExtension;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CarriedAction {
     #[serde(flatten)]
     pub action: ActionRecord,
-    /// Changes and notes recorded at this meeting, oldest first.
+    /// The net changes since the last meeting (domain::history::Window),
+    /// newest last; changes later undone are not among them.
     pub updates: Vec<ActionHistoryEntry>,
+}
+
+/// What a meeting recorded for one agenda item, or meeting-wide.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Business {
+    pub decisions: Vec<DecisionRecord>,
+    pub new_actions: Vec<ActionRecord>,
+    pub carried_forward: Vec<CarriedAction>,
+}
+
+impl Business {
+    pub fn is_empty(&self) -> bool {
+        self.decisions.is_empty() && self.new_actions.is_empty() && self.carried_forward.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -26,9 +43,8 @@ pub struct MinutesService {
     pub headline: Vec<KpiRow>,
     pub greens: usize,
     pub audits: Option<AuditSummary>,
-    pub decisions: Vec<DecisionRecord>,
-    pub new_actions: Vec<ActionRecord>,
-    pub carried_forward: Vec<CarriedAction>,
+    #[serde(flatten)]
+    pub business: Business,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -44,6 +60,8 @@ pub struct Minutes {
     pub meeting: MeetingRecord,
     /// Service names by id, for headings.
     pub services: Vec<MinutesService>,
+    /// Decisions and actions that belong to the meeting, not to one service.
+    pub other_business: Business,
     pub action_summary: Vec<OwnerSummary>,
 }
 
@@ -53,25 +71,8 @@ impl Store {
         let period: Period = m.period.parse().map_err(Error::Database)?;
         // Overdue as of the meeting, not as of whenever the minutes are printed.
         let as_of = crate::domain::dates::parse_iso(&m.date).map_err(Error::Database)?;
+        let window = self.review_window(&m)?;
         let infos = self.services()?;
-        // Minutes of an earlier meeting must not carry actions raised later.
-        let later: std::collections::HashSet<i64> = {
-            let mut stmt = self.conn.prepare("SELECT id FROM meetings WHERE date > ?1 OR (date = ?1 AND id > ?2)")?;
-            stmt.query_map(rusqlite::params![m.date, m.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
-        // Every change recorded at this meeting, once, grouped by action.
-        let mut updates_by_action: std::collections::HashMap<i64, Vec<ActionHistoryEntry>> = Default::default();
-        {
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT action_id, {} FROM action_history WHERE meeting_id = ?1 ORDER BY id",
-                super::actions::HISTORY_COLUMNS
-            ))?;
-            let rows = stmt.query_map([m.id], |r| Ok((r.get::<_, i64>(0)?, super::actions::history_entry(r, 1)?)))?;
-            for row in rows {
-                let (id, entry) = row?;
-                updates_by_action.entry(id).or_default().push(entry);
-            }
-        }
         let mut services = Vec::new();
         let mut owners: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for id in &m.agenda {
@@ -81,53 +82,94 @@ impl Store {
             let mut headline: Vec<KpiRow> =
                 rows.into_iter().filter(|r| matches!(r.rag, Rag::Red | Rag::Amber)).collect();
             headline.sort_by_key(|r| (r.rag != Rag::Red, r.code.clone()));
-            let mut decisions = Vec::new();
-            self.for_each_decision(
-                &DecisionFilter { meeting: Some(m.id), service: Some(id.clone()), ..Default::default() },
-                |d| {
-                    if d.status == "recorded" {
-                        decisions.push(d);
-                    }
-                    Ok(())
-                },
-            )?;
-            let mut new_actions = Vec::new();
-            let mut carried_forward = Vec::new();
-            for va in self.meeting_actions(m.id, id, as_of)? {
-                let (action_id, a) = (va.id, va.action);
-                if a.meeting.is_some_and(|id| later.contains(&id)) {
-                    continue;
-                }
-                let raised_here = a.meeting == Some(m.id);
-                // Undone in the meeting: dropped with that reason; not minuted.
-                if raised_here && a.status == crate::domain::ActionStatus::Dropped {
-                    continue;
-                }
-                let tally = owners.entry(a.owner.clone()).or_default();
-                tally.0 += usize::from(!a.status.is_closed());
-                tally.1 += usize::from(a.overdue);
-                if raised_here {
-                    new_actions.push(a);
-                } else {
-                    let updates = updates_by_action.remove(&action_id).unwrap_or_default();
-                    carried_forward.push(CarriedAction { action: a, updates });
-                }
-            }
             services.push(MinutesService {
                 service,
                 headline,
                 greens,
                 audits: self.audit_summary(id, period)?,
-                decisions,
-                new_actions,
-                carried_forward,
+                business: self.business(&m, Some(id), as_of, &window, &mut owners)?,
             });
         }
+        let other_business = self.business(&m, None, as_of, &window, &mut owners)?;
         let action_summary = owners
             .into_iter()
             .filter(|(_, (open, _))| *open > 0)
             .map(|(owner, (open, overdue))| OwnerSummary { owner, open, overdue })
             .collect();
-        Ok(Minutes { format: "qprm-minutes/1", meeting: m, services, action_summary })
+        Ok(Minutes { format: "qprm-minutes/1", meeting: m, services, other_business, action_summary })
     }
+
+    /// A meeting's decisions and actions for one service, or meeting-wide
+    /// (`None`), counting open and overdue actions per owner.
+    fn business(
+        &self,
+        m: &MeetingRecord,
+        service: Option<&str>,
+        as_of: chrono::NaiveDate,
+        window: &Window,
+        owners: &mut std::collections::BTreeMap<String, (usize, usize)>,
+    ) -> Result<Business> {
+        let decisions =
+            self.meeting_decisions(m.id, service)?.into_iter().filter(|d| d.status == DecisionStatus::Recorded);
+        let mut business = Business { decisions: decisions.collect(), ..Default::default() };
+        for va in self.meeting_actions(m.id, service, as_of)? {
+            let a = va.action;
+            // Undone in the meeting: dropped with that reason; not minuted.
+            if !va.carried_forward && a.status == crate::domain::ActionStatus::Dropped {
+                continue;
+            }
+            let tally = owners.entry(a.owner.clone()).or_default();
+            tally.0 += usize::from(!a.status.is_closed());
+            tally.1 += usize::from(a.overdue);
+            if va.carried_forward {
+                let updates = self.updates_in(va.id, window)?;
+                business.carried_forward.push(CarriedAction { action: a, updates });
+            } else {
+                business.new_actions.push(a);
+            }
+        }
+        Ok(business)
+    }
+
+    /// Which changes a meeting reviews: since the meeting before it.
+    pub fn review_window(&self, m: &MeetingRecord) -> Result<Window> {
+        let previous: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT date FROM meetings WHERE date < ?1 OR (date = ?1 AND id < ?2) ORDER BY date DESC, id DESC LIMIT 1",
+                rusqlite::params![m.date, m.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let day = |s: &str| crate::domain::dates::parse_iso(s).map_err(Error::Database);
+        Ok(Window::new(m.id, day(&m.date)?, previous.as_deref().map(day).transpose()?))
+    }
+
+    /// The net changes to one action (by row id) within `window`, newest
+    /// last: read through the action's history index (a handful of rows).
+    pub fn updates_in(&self, action_id: i64, window: &Window) -> Result<Vec<ActionHistoryEntry>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM action_history WHERE action_id = ?1 ORDER BY id",
+            super::actions::HISTORY_COLUMNS
+        ))?;
+        let rows: Vec<ActionHistoryEntry> = stmt
+            .query_map([action_id], |r| super::actions::history_entry(r, 0))?
+            .filter(|h| h.as_ref().map_or(true, |h| window.contains(&h.at, h.meeting)))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(net_updates(&rows))
+    }
+}
+
+/// `rows` (oldest first) folded to their net changes, as history entries
+/// (each carrying the time and actor of the change that last touched it).
+pub fn net_updates(rows: &[ActionHistoryEntry]) -> Vec<ActionHistoryEntry> {
+    let changes: Vec<_> = rows.iter().map(ActionHistoryEntry::as_change).collect();
+    crate::domain::history::net_changes(&changes)
+        .into_iter()
+        .map(|(i, c)| ActionHistoryEntry {
+            old: c.old.map(str::to_string),
+            new: c.new.map(str::to_string),
+            ..rows[i].clone()
+        })
+        .collect()
 }

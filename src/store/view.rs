@@ -57,24 +57,29 @@ pub struct ActionsPage {
     pub order: Vec<i64>,
 }
 
-/// The Actions section's list: the actions carried forward (open ones, and
+/// THE definition of a meeting's actions for a service (or, with no
+/// service, its meeting-wide actions), used by the screen's Actions section
+/// and by the minutes alike: the actions carried forward (open ones, and
 /// those closed at this meeting, which stay in their place marked done),
-/// then those raised at this meeting; each part by due date. The order
-/// depends on nothing a status change alters, so `x` or `s` never moves an
-/// action. Each part is read through its own index, keys only (the service's
-/// open actions from a covering index); one sort orders the few thousand
-/// keys. ?1 is the service, ?2 the meeting.
+/// then those raised at this meeting; each part by due date. Actions raised
+/// at a later meeting are not this meeting's. The order depends on nothing
+/// a status change alters, so `x` or `s` never moves an action. Each part
+/// is read through its own index, keys only (the service's open actions
+/// from a covering index); one sort orders the few thousand keys. ?1 is the
+/// service (`IS`, so NULL means meeting-wide), ?2 the meeting.
 const LIST_ORDER: &str = "SELECT id, carried FROM (
     SELECT a.due, a.meeting_id AS m, a.id, 1 AS carried FROM actions a INDEXED BY actions_service_open
-     WHERE a.service_id = ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2
+     WHERE a.service_id IS ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2
     UNION ALL
     -- Driven from this meeting's closures, never a scan of every closed action.
     SELECT a.due, a.meeting_id, a.id, 1 FROM actions a NOT INDEXED
      WHERE a.id IN (SELECT action_id FROM action_history
                     WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
-       AND a.service_id = ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2
+       AND a.service_id IS ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2
     UNION ALL
-    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id = ?1)
+    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id IS ?1)
+  WHERE m IS NULL OR m NOT IN (
+    SELECT l.id FROM meetings l, meetings t WHERE t.id = ?2 AND (l.date > t.date OR (l.date = t.date AND l.id > t.id)))
   ORDER BY carried DESC, due, m, id";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -153,15 +158,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
 
-        let actions = self.meeting_actions_page(meeting.id, service, today, actions_offset, ACTIONS_PAGE)?;
-        let mut decisions = Vec::new();
-        self.for_each_decision(
-            &DecisionFilter { meeting: Some(meeting.id), service: Some(service.to_string()), ..Default::default() },
-            |d| {
-                decisions.push(d);
-                Ok(())
-            },
-        )?;
+        let actions = self.meeting_actions_page(meeting.id, Some(service), today, actions_offset, ACTIONS_PAGE)?;
+        let decisions = self.meeting_decisions(meeting.id, Some(service))?;
         Ok(ServiceView {
             service: info,
             period,
@@ -181,7 +179,7 @@ impl Store {
     pub fn meeting_actions_page(
         &self,
         meeting: i64,
-        service: &str,
+        service: Option<&str>,
         today: NaiveDate,
         offset: usize,
         limit: usize,
@@ -214,32 +212,10 @@ impl Store {
         Ok(ActionsPage { total, offset, rows, order: keys.into_iter().map(|(id, _)| id).collect() })
     }
 
-    /// The service's open actions plus any raised or changed in this meeting
-    /// (so an action closed in the meeting stays in view, shown as done);
-    /// carried-forward ones first, then by due date.
-    pub fn meeting_actions(&self, meeting: i64, service: &str, today: NaiveDate) -> Result<Vec<ViewAction>> {
-        // One query, fed by the indexes: the service's open actions, those
-        // raised here, and those with history here (ids first, so the
-        // service's 100k-row log is never walked). A late meeting can carry
-        // thousands of open actions.
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{} FROM actions a NOT INDEXED JOIN owners o ON o.id = a.owner_id
-             WHERE a.id IN (
-                 SELECT id FROM actions INDEXED BY actions_service_open
-                  WHERE service_id = ?1 AND status IN ('open', 'in_progress')
-                 UNION ALL SELECT id FROM actions WHERE meeting_id = ?2 AND service_id = ?1
-                 UNION ALL SELECT action_id FROM action_history WHERE meeting_id = ?2)
-               AND a.service_id = ?1
-             ORDER BY coalesce(a.meeting_id = ?2, 0), a.due, a.id",
-            super::actions::SELECT_COLUMNS
-        ))?;
-        let today = today.to_string();
-        let rows = stmt.query_map(params![service, meeting], |r| super::actions::row_to_action(r, &today))?;
-        rows.map(|row| {
-            let (action, id) = row?;
-            Ok(ViewAction { id, carried_forward: action.meeting != Some(meeting), action })
-        })
-        .collect()
+    /// The whole of a meeting's actions for a service (or meeting-wide):
+    /// the list the Actions section pages through, in its order.
+    pub fn meeting_actions(&self, meeting: i64, service: Option<&str>, today: NaiveDate) -> Result<Vec<ViewAction>> {
+        Ok(self.meeting_actions_page(meeting, service, today, 0, usize::MAX / 2)?.rows)
     }
 
     /// Earlier decisions for a service (other meetings), newest first.

@@ -84,7 +84,8 @@ pub enum Effect {
         inverse: ActionChange,
     },
     RecordDecision {
-        service: String,
+        /// `None`: a meeting-wide decision.
+        service: Option<String>,
         text: String,
     },
     Undo,
@@ -158,6 +159,12 @@ pub struct App {
     /// KPI display order: reds first, then amber, green, none.
     pub kpi_order: Vec<usize>,
     pub history: Vec<ActionHistoryEntry>,
+    /// The selected action's net changes since the last meeting.
+    pub since_last_meeting: Vec<ActionHistoryEntry>,
+    /// Which changes this meeting reviews (domain::history::Window).
+    window: crate::domain::history::Window,
+    /// The meeting's own business (no service), shown on the overview.
+    pub meeting_wide: MeetingWide,
     pub earlier: Option<Vec<DecisionRecord>>,
     pub overlay: Overlay,
     pub status: Option<String>,
@@ -177,9 +184,17 @@ pub struct App {
     undo: Vec<UndoEntry>,
 }
 
+/// Decisions and actions that belong to the meeting, not to one service.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MeetingWide {
+    pub decisions: Vec<DecisionRecord>,
+    pub actions: Vec<crate::store::ViewAction>,
+}
+
 impl App {
     pub fn new(store: &Store, meeting: i64, mode: Mode, colour: bool, today: NaiveDate) -> Result<App> {
         let meeting = store.meeting(meeting)?;
+        let window = store.review_window(&meeting)?;
         let mut app = App {
             timers: vec![ItemTimer::default(); meeting.agenda.len()],
             meeting,
@@ -192,6 +207,9 @@ impl App {
             view: None,
             kpi_order: Vec::new(),
             history: Vec::new(),
+            since_last_meeting: Vec::new(),
+            window,
+            meeting_wide: MeetingWide::default(),
             earlier: None,
             overlay: Overlay::None,
             status: None,
@@ -220,6 +238,16 @@ impl App {
         self.meeting.agenda.get(self.current).map(String::as_str)
     }
 
+    /// True when no form, search or help is open over the screen.
+    pub fn overlay_is_none(&self) -> bool {
+        matches!(self.overlay, Overlay::None)
+    }
+
+    /// The service the screen shows now: none on the agenda overview.
+    pub fn service_on_screen(&self) -> Option<&str> {
+        (self.screen == Screen::Service).then(|| self.current_service()).flatten()
+    }
+
     /// Loads everything the screen shows from the store: the overview, the
     /// current service's view and the selected action's history.
     pub fn reload(&mut self, store: &Store) -> Result<()> {
@@ -227,6 +255,10 @@ impl App {
         // on screen (g loads it afresh), not on each move between services.
         if self.screen == Screen::Overview || self.agenda.is_empty() {
             self.agenda = store.agenda_overview(self.meeting.id, self.today)?;
+            self.meeting_wide = MeetingWide {
+                decisions: store.meeting_decisions(self.meeting.id, None)?,
+                actions: store.meeting_actions(self.meeting.id, None, self.today)?,
+            };
         }
         self.owners = store.owners()?;
         if let Some(service) = self.current_service().map(str::to_string) {
@@ -274,7 +306,7 @@ impl App {
             if near_start || near_end || selected < start || selected >= end {
                 v.actions = store.meeting_actions_page(
                     self.meeting.id,
-                    &service,
+                    Some(&service),
                     self.today,
                     page_offset(selected),
                     crate::store::ACTIONS_PAGE,
@@ -291,6 +323,10 @@ impl App {
             Some(a) => store.action_with_history(&a.reference, self.today)?.history.unwrap_or_default(),
             None => Vec::new(),
         };
+        // The same rule as the minutes' "Updates since the last meeting".
+        let in_window: Vec<ActionHistoryEntry> =
+            self.history.iter().filter(|h| self.window.contains(&h.at, h.meeting)).cloned().collect();
+        self.since_last_meeting = crate::store::net_updates(&in_window);
         Ok(())
     }
 
@@ -418,13 +454,15 @@ impl App {
                 self.earlier = None;
                 return Some(Effect::Reload);
             }
+            // On the agenda overview, the meeting's own business; on a
+            // service, that service. Never the service visited last.
             Action::NewAction => {
-                let service = self.current_service()?.to_string();
-                self.overlay = Overlay::Form(Box::new(Form::new_action(&service)));
+                let service = self.service_on_screen().map(str::to_string);
+                self.overlay = Overlay::Form(Box::new(Form::new_action(service.as_deref())));
             }
             Action::NewDecision => {
-                let service = self.current_service()?.to_string();
-                self.overlay = Overlay::Form(Box::new(Form::decision(&service)));
+                let service = self.service_on_screen().map(str::to_string);
+                self.overlay = Overlay::Form(Box::new(Form::decision(service.as_deref())));
             }
             Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit => {
                 return self.on_action_key(action);
@@ -477,7 +515,12 @@ impl App {
         let status_change = |to: ActionStatus| Effect::UpdateAction {
             reference: a.reference.clone(),
             change: ActionChange { status: Some(to), meeting, ..Default::default() },
-            inverse: ActionChange { status: Some(a.status), meeting, note: Some("undo".into()), ..Default::default() },
+            inverse: ActionChange {
+                status: Some(a.status),
+                meeting,
+                note: Some(crate::domain::history::UNDO_NOTE.into()),
+                ..Default::default()
+            },
         };
         match action {
             Action::MarkDone if a.status == ActionStatus::Done => {
@@ -525,10 +568,9 @@ impl App {
 
     fn effect_for(&self, kind: &FormKind, submission: Submission) -> Option<Effect> {
         let meeting = Some(self.meeting.id);
-        let undo_note = Some("undo".to_string());
+        let undo_note = Some(crate::domain::history::UNDO_NOTE.to_string());
         Some(match (kind, submission) {
-            (FormKind::NewAction { service: current }, Submission::Action { text, owner, due, service }) => {
-                let service = Some(service.unwrap_or_else(|| current.clone()));
+            (FormKind::NewAction { .. }, Submission::Action { text, owner, due, service }) => {
                 Effect::RecordAction(NewAction { text, owner, due: Some(due), service, meeting, indicator: None })
             }
             (FormKind::EditAction { reference }, Submission::Action { text, owner, due, .. }) => {
@@ -572,8 +614,8 @@ impl App {
                     },
                 }
             }
-            (FormKind::Decision { service }, Submission::Decision { text }) => {
-                Effect::RecordDecision { service: service.clone(), text }
+            (FormKind::Decision { .. }, Submission::Decision { text, service }) => {
+                Effect::RecordDecision { service, text }
             }
             _ => return None,
         })
@@ -651,7 +693,7 @@ impl App {
                 Err(e) => self.form_error(e),
             },
             Effect::RecordDecision { service, text } => {
-                match store.record_decision(self.meeting.id, Some(&service), &text) {
+                match store.record_decision(self.meeting.id, service.as_deref(), &text) {
                     Ok(d) => {
                         self.overlay = Overlay::None;
                         self.status = Some(format!("✓ Saved decision {}", d.id));
@@ -662,7 +704,7 @@ impl App {
             }
             Effect::Undo => {
                 let Some(entry) = self.undo.pop() else { return Ok(()) };
-                let reason = "undone from the meeting screen (u)".to_string();
+                let reason = crate::domain::history::UNDO_NOTE.to_string();
                 let meeting = Some(self.meeting.id);
                 let result = match &entry {
                     UndoEntry::Recorded(r) => store
@@ -750,7 +792,7 @@ impl App {
         let Some((kind, target, fields)) = store.draft(self.meeting.id, self.role.actor())? else { return Ok(()) };
         let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
         let service = match &form.kind {
-            FormKind::NewAction { service } | FormKind::Decision { service } => Some(service.clone()),
+            FormKind::NewAction { service } | FormKind::Decision { service } => service.clone(),
             FormKind::EditAction { reference } | FormKind::Carry { reference } => {
                 store.action(reference, self.today).ok().and_then(|a| a.service)
             }

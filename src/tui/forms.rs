@@ -11,12 +11,25 @@ use ratatui_textarea::TextArea;
 /// Longest text a field accepts; a pasted novel is cut here, not stored.
 pub const MAX_FIELD_CHARS: usize = 2_000;
 
+/// What an empty Service field means.
+const SERVICE_PLACEHOLDER: &str = "empty: the meeting's own business";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
-    NewAction { service: String },
-    EditAction { reference: String },
-    Carry { reference: String },
-    Decision { service: String },
+    /// `service` is where the form was opened (`None`: the agenda
+    /// overview, the meeting's own business); the Service field decides.
+    NewAction {
+        service: Option<String>,
+    },
+    EditAction {
+        reference: String,
+    },
+    Carry {
+        reference: String,
+    },
+    Decision {
+        service: Option<String>,
+    },
 }
 
 pub struct Field {
@@ -51,7 +64,8 @@ pub fn plain_input(lines: Vec<String>) -> TextArea<'static> {
 /// What a submitted form asks for; the app turns it into a store write.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Submission {
-    /// `service` is set for new actions (the Service field), `None` for edits.
+    /// `service` is the Service field of a new action (`None`: empty, a
+    /// meeting-wide action); edits have no Service field and leave it alone.
     Action {
         text: String,
         owner: String,
@@ -64,6 +78,8 @@ pub enum Submission {
     },
     Decision {
         text: String,
+        /// `None`: the Service field was empty, a meeting-wide decision.
+        service: Option<String>,
     },
 }
 
@@ -83,14 +99,14 @@ pub struct Form {
 }
 
 impl Form {
-    pub fn new_action(service: &str) -> Form {
+    pub fn new_action(service: Option<&str>) -> Form {
         Form::with(
-            FormKind::NewAction { service: service.to_string() },
+            FormKind::NewAction { service: service.map(str::to_string) },
             vec![
                 Field::new("Action", "", "what needs doing"),
                 Field::new("Owner", "", "who (a role or name)"),
                 Field::new("Due", "", "31/03/2024, 31 Mar, +2w, end of march"),
-                Field::new("Service", service, "service id"),
+                Field::new("Service", service.unwrap_or(""), SERVICE_PLACEHOLDER),
             ],
         )
     }
@@ -112,11 +128,19 @@ impl Form {
         )
     }
 
-    pub fn decision(service: &str) -> Form {
+    pub fn decision(service: Option<&str>) -> Form {
         Form::with(
-            FormKind::Decision { service: service.to_string() },
-            vec![Field::new("Decision", "", "what was agreed")],
+            FormKind::Decision { service: service.map(str::to_string) },
+            vec![
+                Field::new("Decision", "", "what was agreed"),
+                Field::new("Service", service.unwrap_or(""), SERVICE_PLACEHOLDER),
+            ],
         )
+    }
+
+    /// The Service field's value: `None` when empty (meeting-wide).
+    fn service_value(&self) -> Option<String> {
+        self.field("Service").map(Field::value).filter(|s| !s.is_empty())
     }
 
     fn with(kind: FormKind, fields: Vec<Field>) -> Form {
@@ -141,21 +165,22 @@ impl Form {
     /// (kind, target, field texts) for saving as a draft.
     pub fn to_draft(&self) -> (&'static str, String, Vec<String>) {
         let (kind, target) = match &self.kind {
-            FormKind::NewAction { service } => ("new_action", service),
-            FormKind::EditAction { reference } => ("edit_action", reference),
-            FormKind::Carry { reference } => ("carry", reference),
-            FormKind::Decision { service } => ("decision", service),
+            FormKind::NewAction { service } => ("new_action", service.clone().unwrap_or_default()),
+            FormKind::EditAction { reference } => ("edit_action", reference.clone()),
+            FormKind::Carry { reference } => ("carry", reference.clone()),
+            FormKind::Decision { service } => ("decision", service.clone().unwrap_or_default()),
         };
-        (kind, target.clone(), self.fields.iter().map(Field::value).collect())
+        (kind, target, self.fields.iter().map(Field::value).collect())
     }
 
     /// Rebuilds a form from a saved draft; `None` if the draft is not one of ours.
     pub fn from_draft(kind: &str, target: &str, fields: &[String]) -> Option<Form> {
+        let service = (!target.is_empty()).then_some(target);
         let mut form = match kind {
-            "new_action" => Form::new_action(target),
+            "new_action" => Form::new_action(service),
             "edit_action" => Form::edit_action(target, "", "", ""),
             "carry" => Form::carry(target),
-            "decision" => Form::decision(target),
+            "decision" => Form::decision(service),
             _ => return None,
         };
         for (field, text) in form.fields.iter_mut().zip(fields) {
@@ -168,10 +193,16 @@ impl Form {
 
     pub fn title(&self) -> String {
         match &self.kind {
-            FormKind::NewAction { .. } => "New action".into(),
+            FormKind::NewAction { .. } => match self.service_value() {
+                Some(_) => "New action".into(),
+                None => "New action for the meeting (no service)".into(),
+            },
             FormKind::EditAction { reference } => format!("Edit action {reference}"),
             FormKind::Carry { reference } => format!("Carry forward {reference}"),
-            FormKind::Decision { .. } => "Record a decision".into(),
+            FormKind::Decision { .. } => match self.service_value() {
+                Some(_) => "Record a decision".into(),
+                None => "Record a decision for the meeting (no service)".into(),
+            },
         }
     }
 
@@ -288,10 +319,12 @@ impl Form {
                 text: required(0, "The action's text")?,
                 owner: required(1, "An owner")?,
                 due: due(2)?,
-                service: (self.fields.len() > 3).then(|| required(3, "A service")).transpose()?,
+                service: self.service_value(),
             }),
             FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
-            FormKind::Decision { .. } => Ok(Submission::Decision { text: required(0, "The decision's text")? }),
+            FormKind::Decision { .. } => {
+                Ok(Submission::Decision { text: required(0, "The decision's text")?, service: self.service_value() })
+            }
         }
     }
 }
@@ -317,7 +350,7 @@ mod tests {
     #[test]
     fn action_form_fills_validates_and_submits() {
         let owners = vec!["Head of Service, Early Help".to_string()];
-        let mut f = Form::new_action("early-help");
+        let mut f = Form::new_action(Some("early-help"));
         assert!(matches!(press(&mut f, KeyCode::Enter, &owners), Outcome::Continue));
         assert_eq!(f.error.as_deref(), Some("The action's text is needed"));
         type_text(&mut f, "Audit the front door");
@@ -350,7 +383,7 @@ mod tests {
     #[test]
     fn tab_never_replaces_a_typed_owner() {
         let owners = vec!["Principal Social Worker and Social Work Academy".to_string()];
-        let mut f = Form::new_action("x");
+        let mut f = Form::new_action(Some("x"));
         press(&mut f, KeyCode::Tab, &owners);
         type_text(&mut f, "Principal Social Worker");
         assert!(f.owner_suggestion(&owners).is_some());
@@ -360,9 +393,9 @@ mod tests {
 
     #[test]
     fn esc_asks_before_discarding_typed_text() {
-        let mut f = Form::decision("x");
+        let mut f = Form::decision(Some("x"));
         assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Cancel), "nothing typed: cancel at once");
-        let mut f = Form::decision("x");
+        let mut f = Form::decision(Some("x"));
         type_text(&mut f, "Agree");
         assert!(matches!(press(&mut f, KeyCode::Esc, &[]), Outcome::Continue));
         assert!(f.confirm_discard);
@@ -371,7 +404,7 @@ mod tests {
 
     #[test]
     fn drafts_round_trip() {
-        let mut f = Form::new_action("early-help");
+        let mut f = Form::new_action(Some("early-help"));
         type_text(&mut f, "Half typed");
         let (kind, target, fields) = f.to_draft();
         let back = Form::from_draft(kind, &target, &fields).unwrap();
@@ -383,9 +416,30 @@ mod tests {
 
     #[test]
     fn paste_is_bounded_and_sanitised() {
-        let mut f = Form::decision("x");
+        let mut f = Form::decision(Some("x"));
         f.paste(&"x\u{1b}[2J".repeat(10_000));
         assert_eq!(f.fields[0].value().chars().count(), MAX_FIELD_CHARS);
         assert!(!f.fields[0].value().contains('\u{1b}'));
+    }
+
+    #[test]
+    fn an_emptied_service_field_makes_the_item_the_meetings_own() {
+        let mut f = Form::decision(Some("early-help"));
+        type_text(&mut f, "Move the meeting to Tuesdays");
+        assert_eq!(f.title(), "Record a decision");
+        press(&mut f, KeyCode::Tab, &[]);
+        for _ in 0.."early-help".len() {
+            press(&mut f, KeyCode::Backspace, &[]);
+        }
+        assert_eq!(f.title(), "Record a decision for the meeting (no service)");
+        match press(&mut f, KeyCode::Enter, &[]) {
+            Outcome::Submit(Submission::Decision { text, service }) => {
+                assert_eq!((text.as_str(), service), ("Move the meeting to Tuesdays", None));
+            }
+            _ => panic!("expected a submission"),
+        }
+        let f = Form::new_action(None);
+        assert_eq!(f.title(), "New action for the meeting (no service)");
+        assert_eq!(f.fields[3].value(), "", "opened on the overview: no service filled in");
     }
 }

@@ -96,17 +96,28 @@ fn event_loop(
             // Handle everything already queued (key-repeat, a fast typist)
             // before drawing again, so a burst never delays a save; bounded
             // so the screen still refreshes during a flood.
+            // A run of moves in the Actions list loads the selected action's
+            // history once, for where the run ends, not once per key-repeat;
+            // any other key sees it loaded first.
+            let mut history_due = false;
             for _ in 0..MAX_EVENTS_PER_FRAME {
                 match event::read().map_err(|e| Error::io("reading the keyboard", e))? {
                     Event::Key(key) => {
-                        if let Some(effect) = app.on_key(key) {
+                        let moving = app.overlay_is_none()
+                            && matches!(keymap::action_for(&key), Some(keymap::Action::Up | keymap::Action::Down));
+                        if history_due && !moving {
+                            history_due = false;
+                            perform(app, store, app::Effect::History);
+                        }
+                        match app.on_key(key) {
+                            Some(app::Effect::History) if moving => history_due = true,
                             // Checked just before every write: a save made
                             // after the file was swapped must not be called
                             // saved (it would land in the other file's WAL).
-                            if !(effect.writes() && file_gone(store, app)) {
-                                let result = app.perform(store, effect);
-                                shown(app, result);
+                            Some(effect) if !(effect.writes() && file_gone(store, app)) => {
+                                perform(app, store, effect);
                             }
+                            _ => {}
                         }
                     }
                     Event::Paste(text) => app.on_paste(&text),
@@ -115,6 +126,9 @@ fn event_loop(
                 if app.quit || !event::poll(Duration::ZERO).map_err(|e| Error::io("reading the keyboard", e))? {
                     break;
                 }
+            }
+            if history_due {
+                perform(app, store, app::Effect::History);
             }
             dirty = true;
         } else {
@@ -136,6 +150,12 @@ fn event_loop(
     }
     // Whatever was typed since the last tick is kept as a draft.
     app.sync_draft(store)
+}
+
+/// Performs an effect, showing a database problem on the status line.
+fn perform(app: &mut App, store: &mut Store, effect: app::Effect) {
+    let result = app.perform(store, effect);
+    shown(app, result);
 }
 
 /// Once the database file has been moved, replaced or deleted, the screen

@@ -12,7 +12,10 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let m = &app.meeting;
-    let [info, table] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(area);
+    let own = meeting_wide_lines(app);
+    let own_height = if own.is_empty() { 0 } else { (own.len() as u16 + 1).min(area.height / 3) };
+    let [info, table, business] =
+        Layout::vertical([Constraint::Length(3), Constraint::Min(1), Constraint::Length(own_height)]).areas(area);
     let mut lines = vec![Line::from(vec![
         Span::styled("Chair: ", theme.header()),
         Span::raw(clean(m.chair.as_deref().unwrap_or("—"))),
@@ -68,4 +71,33 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let table_widget = Table::new(rows, widths).header(header).row_highlight_style(theme.selected()).column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.overview_selected));
     frame.render_stateful_widget(table_widget, table, &mut state);
+    if !own.is_empty() {
+        let mut lines = vec![Line::styled("The meeting's own business (a / d here record more)", theme.header())];
+        lines.extend(own);
+        frame.render_widget(Paragraph::new(lines), business);
+    }
+}
+
+/// The meeting-wide decisions and actions, a line each, numbered as the
+/// minutes number them (withdrawn and undone ones left out, as there).
+fn meeting_wide_lines(app: &App) -> Vec<Line<'static>> {
+    let w = &app.meeting_wide;
+    let decisions = w.decisions.iter().filter(|d| d.status == crate::domain::DecisionStatus::Recorded);
+    let mut lines: Vec<Line> =
+        decisions.enumerate().map(|(n, d)| Line::raw(format!("Decision {}. {}", n + 1, clean(&d.text)))).collect();
+    for va in &w.actions {
+        let a = &va.action;
+        if !va.carried_forward && a.status == crate::domain::ActionStatus::Dropped {
+            continue;
+        }
+        lines.push(Line::raw(clean(&format!(
+            "Action {} · {} · {} · due {} · {}",
+            a.reference,
+            a.text,
+            a.owner,
+            a.due,
+            a.status.as_str().replace('_', " ")
+        ))));
+    }
+    lines
 }

@@ -281,17 +281,21 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
 
     let Some(a) = app.selected_action() else { return };
     let mut lines = vec![Line::raw(clean(&a.text))];
+    if !app.since_last_meeting.is_empty() {
+        let since: Vec<String> = app
+            .since_last_meeting
+            .iter()
+            .map(|h| clean(&crate::domain::history::describe_change(&h.as_change())))
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled("Since the last meeting: ", theme.header()),
+            Span::raw(since.join("; ")),
+        ]));
+    }
     for h in app.history.iter().rev() {
-        let change = match h.field.as_str() {
-            "created" => "created".to_string(),
-            "note" => "note".to_string(),
-            f => {
-                format!("{f}: {} → {}", clean(h.old.as_deref().unwrap_or("—")), clean(h.new.as_deref().unwrap_or("—")))
-            }
-        };
-        let note = h.note.as_deref().map(|n| format!(" — {}", clean(n))).unwrap_or_default();
+        let change = crate::domain::history::describe_change(&h.as_change());
         let when = h.at.get(..16).unwrap_or(&h.at).replace('T', " ");
-        lines.push(Line::styled(format!("{when} {} {change}{note}", clean(&h.actor)), theme.dim()));
+        lines.push(Line::styled(clean(&format!("{when} {} {change}", h.actor)), theme.dim()));
     }
     let title = format!("{} · x done · c carry forward · s status · e edit", a.reference);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(detail_block(&title, theme)), detail);
@@ -302,7 +306,7 @@ fn decisions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: T
         .decisions
         .iter()
         .map(|d| {
-            let withdrawn = if d.status == "withdrawn" { " [withdrawn]" } else { "" };
+            let withdrawn = if d.status == crate::domain::DecisionStatus::Withdrawn { " [withdrawn]" } else { "" };
             ListItem::new(format!("{}. {}{withdrawn}", d.id, clean(&d.text)))
         })
         .collect();
