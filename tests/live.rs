@@ -414,6 +414,17 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     }
     let store = Store::open(&db.path, "test").unwrap();
     assert!(store.presence(1).unwrap().is_none(), "the chair was handed back");
+    {
+        let c = rusqlite::Connection::open(&db.path).unwrap();
+        let rows: Vec<(String, String)> = c
+            .prepare("SELECT role, fields FROM drafts")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        eprintln!("DEBUG drafts: {rows:?}");
+    }
     let (_, _, fields) = store.draft(1, "chair").unwrap().expect("the typed text is kept as a draft");
     assert_eq!(fields[0], "Typed as the laptop lid closed");
 }

@@ -466,3 +466,60 @@ fn earlier_decisions_are_not_crowded_out_by_a_busy_meeting() {
     assert_eq!(earlier.len(), 1);
     assert_eq!(earlier[0].text, "Decided in October");
 }
+
+/// Every write transaction stamps the file's mark (schema v5), so any WAL
+/// qprm leaves carries its database's token and is never replayed into
+/// another file (store/open.rs). A write path that forgot would fail here.
+#[test]
+fn every_write_stamps_the_files_mark() {
+    let (f, mut store, meeting) = loaded();
+    let writes = || -> i64 {
+        let c = rusqlite::Connection::open(&f.path).unwrap();
+        c.query_row("SELECT writes FROM file_mark", [], |r| r.get(0)).unwrap()
+    };
+    let mut last = writes();
+    let mut stamped = |what: &str| {
+        let now = writes();
+        assert!(now > last, "{what} did not stamp the mark");
+        last = now;
+    };
+    let a = store
+        .record_action(&NewAction {
+            text: "x".into(),
+            owner: "o".into(),
+            due: Some(today()),
+            meeting: Some(meeting),
+            ..Default::default()
+        })
+        .unwrap();
+    stamped("record_action");
+    store.update_action(&a.reference, &ActionChange { note: Some("n".into()), ..Default::default() }).unwrap();
+    stamped("update_action");
+    let d = store.record_decision(meeting, None, "agreed").unwrap();
+    stamped("record_decision");
+    store.withdraw_decision(d.id, "why").unwrap();
+    stamped("withdraw_decision");
+    let new = NewMeeting {
+        date: NaiveDate::from_ymd_opt(2023, 12, 12),
+        period: "2023-11".parse().ok(),
+        ..Default::default()
+    };
+    store.create_meeting(&new).unwrap();
+    stamped("create_meeting");
+    store.claim_chair(meeting, "me", "me", false).unwrap();
+    stamped("claim_chair");
+    store
+        .publish_position(meeting, "me", qprm::store::Position { agenda_index: 1, section: 0, on_overview: false })
+        .unwrap();
+    stamped("publish_position");
+    store.release_chair(meeting, "me").unwrap();
+    stamped("release_chair");
+    store.save_draft(meeting, "chair", "decision", "", &["half".into()]).unwrap();
+    stamped("save_draft");
+    store.clear_draft(meeting, "chair").unwrap();
+    stamped("clear_draft");
+    let pack =
+        parse_bytes("t.json", &serde_json::to_vec(&common::base_pack()).unwrap(), &store.known().unwrap()).unwrap();
+    store.import_packs(&[pack], ImportOptions::default()).unwrap();
+    stamped("import");
+}

@@ -270,6 +270,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         history(&tx, id, &actor, new.meeting, "created", None, Some(text), None)?;
+        super::stamp(&tx)?;
         tx.commit()?;
         self.action(&reference, crate::domain::dates::today())
     }
@@ -338,6 +339,7 @@ impl Store {
             tx.execute("UPDATE actions SET updated_at = ?2 WHERE id = ?1", params![id, ts])?;
             history(&tx, id, &actor, change.meeting, "note", None, None, note)?;
         }
+        super::stamp(&tx)?;
         tx.commit()?;
         self.action(reference, today)
     }

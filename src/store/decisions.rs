@@ -58,6 +58,7 @@ impl Store {
             "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'created', NULL, ?4, NULL)",
             params![id, ts, actor, text],
         )?;
+        super::stamp(&tx)?;
         tx.commit()?;
         self.decision(id)
     }
@@ -93,6 +94,7 @@ impl Store {
             "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'status', 'recorded', 'withdrawn', ?4)",
             params![id, ts, actor, reason],
         )?;
+        super::stamp(&tx)?;
         tx.commit()?;
         self.decision(id)
     }

@@ -115,14 +115,6 @@ impl Store {
         for t in ["search_action_insert", "search_decision_insert", "search_finding_insert", "search_feedback_insert"] {
             tx.execute_batch(&format!("DROP TRIGGER {t}")).map_err(fail)?;
         }
-        // So are the file's mark triggers: one stamp at the end marks it.
-        let marks: Vec<String> = tx
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'mark\\_%' ESCAPE '\\'")
-            .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
-            .map_err(fail)?;
-        for t in &marks {
-            tx.execute_batch(&format!("DROP TRIGGER {t}")).map_err(fail)?;
-        }
         let services: Vec<String> = (0..o.services).map(|i| format!("service-{:02}", i + 1)).collect();
         for (i, id) in services.iter().enumerate() {
             let base = SERVICE_NAMES[i % SERVICE_NAMES.len()];
@@ -300,8 +292,7 @@ impl Store {
         // Put the search triggers back (as schema v3 defines them) and index everything once.
         tx.execute_batch(&search_triggers()).map_err(fail)?;
         tx.execute_batch(include_str!("schema_v3_backfill.sql")).map_err(fail)?;
-        tx.execute_batch(super::schema::MARK_TRIGGERS).map_err(fail)?;
-        tx.execute("UPDATE file_mark SET writes = writes + 1", []).map_err(fail)?;
+        super::stamp(&tx).map_err(fail)?;
         tx.commit().map_err(fail)?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         // No ANALYZE: a database grown by meetings never has statistics, so

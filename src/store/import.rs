@@ -83,6 +83,7 @@ impl Store {
         if opts.dry_run {
             tx.rollback()?;
         } else {
+            super::stamp(&tx)?;
             tx.commit()?;
         }
         Ok(summaries)

@@ -72,6 +72,7 @@ impl Store {
                 params![id, i, s],
             )?;
         }
+        super::stamp(&tx)?;
         tx.commit()?;
         self.meeting(id)
     }

@@ -385,6 +385,28 @@ pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
+/// Marks a write transaction as this database's (schema v5's `file_mark`):
+/// its page then goes into the WAL with the transaction, so a WAL can be
+/// told from another file's (store/open.rs). Every write transaction calls
+/// it before committing.
+pub(crate) fn stamp(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("UPDATE file_mark SET writes = writes + 1 WHERE id = 1", []).map(|_| ())
+}
+
+impl Store {
+    /// One statement in its own stamped transaction; the rows it changed.
+    /// A statement that changes nothing writes nothing.
+    pub(crate) fn write_one(&mut self, sql: &str, params: impl rusqlite::Params) -> Result<usize> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let n = tx.execute(sql, params)?;
+        if n > 0 {
+            stamp(&tx)?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+}
+
 /// Readies a new read-write connection: checks the file is ours (on this
 /// connection, before its first write, so the schema is read once per
 /// process), then WAL, foreign keys, durable commits, migrations.

@@ -125,8 +125,8 @@ pub(crate) fn connect(path: &Path, label: &str, access: Access) -> Result<(Conne
     if meta.is_none() {
         create_owner_only(path, label)?;
     }
-    if !registered && access != (Access::ReadOnly { immutable: true }) {
-        refuse_foreign_wal(path, label)?;
+    let checks_logs = !registered && access != (Access::ReadOnly { immutable: true });
+    if checks_logs {
         refuse_foreign_journal(path, label)?;
     }
     let conn = match access {
@@ -143,6 +143,10 @@ pub(crate) fn connect(path: &Path, label: &str, access: Access) -> Result<(Conne
         }
         Access::ReadOnly { immutable } => read_only_connection(path, immutable).map_err(|e| open_error(label, &e))?,
     };
+    if checks_logs && let Err(e) = refuse_foreign_wal(&conn, path, label) {
+        close_without_checkpoint(&conn);
+        return Err(e);
+    }
     let id = identity.or_else(|| file_identity(path));
     Ok((conn, register(&mut held, id)))
 }
@@ -200,21 +204,21 @@ fn read_mark(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 /// Refuses a `-wal` beside `path` that holds another database's changes:
-/// the token in the file alone must be the token seen through its WAL. SQLite
-/// itself would replay any well-formed WAL into whatever file has the name.
-fn refuse_foreign_wal(path: &Path, label: &str) -> Result<()> {
+/// the token in the file alone (an immutable connection, which ignores the
+/// WAL) must be the token `conn` sees through the WAL. SQLite itself would
+/// replay any well-formed WAL into whatever file has the name; reading
+/// through it only rebuilds the `-shm` index, and `conn` is closed without
+/// a checkpoint if the WAL is refused.
+fn refuse_foreign_wal(conn: &Connection, path: &Path, label: &str) -> Result<()> {
     if !wal_has_frames(path) {
         return Ok(());
     }
-    let probe = |immutable: bool| -> rusqlite::Result<Option<String>> {
-        let conn = read_only_connection(path, immutable)?;
-        conn.busy_timeout(super::BUSY_TIMEOUT)?;
-        read_mark(&conn)
-    };
+    let on_disk = || -> rusqlite::Result<Option<String>> { read_mark(&read_only_connection(path, true)?) };
     // A file we cannot classify this way (not ours, older schema, damaged)
     // is left to the checks that follow, which say so in their own words.
-    let Ok(Some(own)) = probe(true) else { return Ok(()) };
-    let foreign = match probe(false) {
+    let Ok(Some(own)) = on_disk() else { return Ok(()) };
+    let _ = conn.busy_timeout(super::BUSY_TIMEOUT);
+    let foreign = match read_mark(conn) {
         Ok(seen) => seen.as_deref() != Some(own.as_str()),
         Err(e) => matches!(
             e.sqlite_error_code(),

@@ -80,13 +80,14 @@ impl Store {
                 params![meeting, id, label, now],
             )?;
         }
+        super::stamp(&tx)?;
         tx.commit()?;
         Ok((take, self.presence(meeting)?))
     }
 
     /// The chair's heartbeat and position; a no-op unless `id` is the chair.
     pub fn publish_position(&mut self, meeting: i64, id: &str, pos: Position) -> Result<bool> {
-        let n = self.conn.execute(
+        let n = self.write_one(
             "UPDATE meeting_presence SET heartbeat_at = ?3, agenda_index = ?4, section = ?5, on_overview = ?6
              WHERE meeting_id = ?1 AND chair_id = ?2",
             params![meeting, id, unix_now(), pos.agenda_index as i64, pos.section as i64, pos.on_overview],
@@ -96,14 +97,13 @@ impl Store {
 
     /// Gives up the chair on a clean exit, so the next instance needn't wait.
     pub fn release_chair(&mut self, meeting: i64, id: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM meeting_presence WHERE meeting_id = ?1 AND chair_id = ?2", params![meeting, id])?;
+        self.write_one("DELETE FROM meeting_presence WHERE meeting_id = ?1 AND chair_id = ?2", params![meeting, id])?;
         Ok(())
     }
 
     pub fn save_draft(&mut self, meeting: i64, role: &str, kind: &str, target: &str, fields: &[String]) -> Result<()> {
         let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
-        self.conn.execute(
+        self.write_one(
             "INSERT OR REPLACE INTO drafts (meeting_id, role, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![meeting, role, kind, target, json, super::now()],
         )?;
@@ -124,7 +124,7 @@ impl Store {
     }
 
     pub fn clear_draft(&mut self, meeting: i64, role: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2", params![meeting, role])?;
+        self.write_one("DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2", params![meeting, role])?;
         Ok(())
     }
 }

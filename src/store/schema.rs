@@ -4,19 +4,17 @@
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3, include_str!("schema_v4.sql"), V5];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    V3,
+    include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
+];
 
 /// Schema v3 is the search index and its triggers, then indexing what is
 /// already recorded (also reused after bulk loads by `generate`).
 const V3: &str = concat!(include_str!("schema_v3.sql"), include_str!("schema_v3_backfill.sql"));
-
-/// Schema v5 is the file's mark and the triggers that stamp it on every
-/// write (also reused after bulk loads by `generate`).
-const V5: &str = concat!(include_str!("schema_v5.sql"), include_str!("schema_v5_marks.sql"));
-
-/// The triggers that stamp `file_mark` on every write (schema v5).
-pub const MARK_TRIGGERS: &str = include_str!("schema_v5_marks.sql");
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
@@ -43,6 +41,7 @@ pub fn migrate(conn: &mut Connection, label: &str) -> Result<()> {
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.pragma_update(None, "application_id", super::APPLICATION_ID)?;
+    super::stamp(&tx)?;
     tx.commit()?;
     Ok(())
 }

@@ -2,10 +2,10 @@
 -- into a database it does not belong to. SQLite's WAL names no database:
 -- a screen whose file was replaced (mv b.db a.db) or a kill -9 leaves
 -- a.db-wal beside a file it was not written for, and SQLite would apply it.
--- Each database gets a random token; every write to any table also
--- rewrites the mark's page, so every transaction in a WAL carries its
--- database's token. Opening compares the token in the file alone
--- (immutable) with the token seen through the WAL (store/open.rs).
+-- Each database gets a random token, and every write transaction of qprm
+-- also rewrites the mark's page (`Store::stamp`), so every transaction in
+-- a WAL carries its database's token. Opening compares the token in the
+-- file alone (immutable) with the token seen through the WAL (store/open.rs).
 CREATE TABLE file_mark (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   token TEXT NOT NULL,

@@ -244,6 +244,15 @@ impl Form {
     }
 
     fn handle_key_inner(&mut self, key: KeyEvent, owners: &[String], today: NaiveDate) -> Outcome {
+        // A line feed arrives as Ctrl+J in raw mode (a terminal or SSH
+        // client closing sends "\n" and EOF), and the text widget would
+        // take Ctrl+J as "delete the line": in a one-line field it is
+        // nothing, so typed text is never wiped, nor its draft cleared.
+        if key.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('j' | 'm'))
+        {
+            return Outcome::Continue;
+        }
         if key.code == KeyCode::Esc {
             if self.is_dirty() && !self.confirm_discard {
                 self.confirm_discard = true;
@@ -441,5 +450,16 @@ mod tests {
         let f = Form::new_action(None);
         assert_eq!(f.title(), "New action for the meeting (no service)");
         assert_eq!(f.fields[3].value(), "", "opened on the overview: no service filled in");
+    }
+
+    #[test]
+    fn a_stray_line_feed_never_wipes_typed_text() {
+        use ratatui::crossterm::event::KeyModifiers;
+        let mut f = Form::decision(None);
+        type_text(&mut f, "Typed as the lid closed");
+        for c in ['j', 'm'] {
+            f.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL), &[], today());
+        }
+        assert_eq!(f.fields[0].value(), "Typed as the lid closed");
     }
 }
