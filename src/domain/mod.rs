@@ -1,9 +1,11 @@
 //! Plain types and rules with no I/O: reporting periods, RAG status and
-//! direction of travel, action status, action references, date parsing and
-//! the text sanitiser that keeps data-borne escape sequences off the terminal.
+//! direction of travel, action status, action references, date parsing, the
+//! nearest-word suggestion for typos, and the text sanitiser that keeps
+//! data-borne escape sequences off the terminal.
 
 pub mod action;
 pub mod dates;
+pub mod nearest;
 pub mod period;
 pub mod rag;
 pub mod sanitize;
