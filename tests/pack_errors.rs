@@ -31,17 +31,21 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
             &[":2:", "not valid UTF-8"],
         ),
         ("absurd nesting", Raw(deep.into_bytes()), &[":1:1:", "must be a JSON object"]),
-        ("absurd nesting in a field", Raw(deep_field.into_bytes()), &["organisation", "invalid type: map"]),
+        ("absurd nesting in a field", Raw(deep_field.into_bytes()), &[":1:", "nested too deeply to be a pack"]),
         ("array at top level", Raw(b"[\"qprm-pack/1\", null, \"2023-11\"]".to_vec()), &["must be a JSON object"]),
         ("wrong format", Edit(|p| p["format"] = json!("qprm-pack/2")), &["format", "expected \"qprm-pack/1\""]),
-        ("unknown top-level key", Edit(|p| p["targets"] = json!(1)), &["unknown field `targets`"]),
+        ("unknown top-level key", Edit(|p| p["targets"] = json!(1)), &["targets: unknown key \"targets\" in a pack"]),
         (
             "unknown indicator key",
             Edit(|p| p["indicators"][0]["targett"] = json!(1)),
-            &["indicators[0]", "unknown field `targett`"],
+            &["indicators[0].targett: unknown key \"targett\" in an indicator: did you mean \"target\"?"],
         ),
         ("bad period", Edit(|p| p["period"] = json!("2023-13")), &["period", "not a period"]),
-        ("period as number", Edit(|p| p["period"] = json!(202311)), &["period", "invalid type: integer"]),
+        (
+            "period as number",
+            Edit(|p| p["period"] = json!(202311)),
+            &["period: 202311 is a number where text is wanted: write it in quotes, \"202311\""],
+        ),
         (
             "missing period",
             Edit(|p| {
@@ -49,17 +53,17 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
                     o.remove("period");
                 }
             }),
-            &["missing field `period`"],
+            &["period: missing: a pack needs \"period\""],
         ),
         (
             "unknown unit",
             Edit(|p| p["indicators"][0]["unit"] = json!("percentage")),
-            &["indicators[0].unit", "'percentage' is not one of"],
+            &["indicators[0].unit: \"percentage\" is not a unit: did you mean \"percent\"?"],
         ),
         (
             "unknown polarity",
             Edit(|p| p["indicators"][0]["polarity"] = json!("up")),
-            &["indicators[0].polarity", "'up' is not one of"],
+            &["indicators[0].polarity: \"up\" is not a polarity: use one of: higher_is_better, lower_is_better"],
         ),
         (
             "underivable polarity",
@@ -90,12 +94,12 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "value as string",
             Edit(|p| p["services"][0]["data"][0]["value"] = json!("60")),
-            &["services[0].data[0].value", "invalid type: string"],
+            &["services[0].data[0].value: \"60\" is text: write the number 60"],
         ),
         (
             "unknown indicator",
             Edit(|p| p["services"][0]["data"][0]["indicator"] = json!("NOPE")),
-            &["services[0].data[0].indicator", "unknown indicator 'NOPE'"],
+            &["services[0].data[0].indicator: unknown indicator \"NOPE\": define it in \"indicators\""],
         ),
         (
             "duplicate indicator code",
@@ -120,22 +124,24 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "negative completed",
             Edit(|p| p["services"][0]["audits"]["completed"] = json!(-1)),
-            &["services[0].audits.completed", "invalid value: integer `-1`"],
+            &["services[0].audits.completed: -1 is negative: write a whole number, 0 or more"],
         ),
         (
             "unknown finding kind",
             Edit(|p| p["services"][0]["audits"]["findings"][0]["kind"] = json!("weakness")),
-            &["services[0].audits.findings[0].kind", "'weakness'"],
+            &[
+                "services[0].audits.findings[0].kind: \"weakness\" is not a finding kind: use one of: strength, improvement",
+            ],
         ),
         (
             "unknown feedback source",
             Edit(|p| p["services"][0]["feedback"][0]["source"] = json!("press")),
-            &["services[0].feedback[0].source", "'press' is not one of"],
+            &["services[0].feedback[0].source: \"press\" is not a feedback source: use one of: children_young_people,"],
         ),
         (
             "unknown sentiment",
             Edit(|p| p["services"][0]["feedback"][0]["sentiment"] = json!("angry")),
-            &["services[0].feedback[0].sentiment", "'angry'"],
+            &["services[0].feedback[0].sentiment: \"angry\" is not a sentiment: use one of"],
         ),
         (
             "feedback count zero",
@@ -155,7 +161,7 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "unknown action status",
             Edit(|p| p["actions"][0]["status"] = json!("closed")),
-            &["actions[0].status", "'closed' is not one of"],
+            &["actions[0].status: \"closed\" is not an action status: use one of: open, in_progress, done, dropped"],
         ),
         (
             "duplicate action ref",
@@ -175,7 +181,9 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "unknown action service",
             Edit(|p| p["actions"][0]["service"] = json!("no-such-service")),
-            &["actions[0].service", "unknown service 'no-such-service'"],
+            &[
+                "actions[0].service: unknown service \"no-such-service\": not in this pack's services nor in the database",
+            ],
         ),
         (
             "empty indicator name",
@@ -190,7 +198,7 @@ fn cases() -> Vec<(&'static str, Input, &'static [&'static str])> {
         (
             "indicator reported by another service",
             Edit(|p| p["services"][0]["data"][0]["indicator"] = json!("CL-EET")),
-            &["services[0].data[0].indicator", "belongs to service 'care-experienced'"],
+            &["services[0].data[0].indicator: indicator \"CL-EET\" belongs to service \"care-experienced\""],
         ),
     ]
 }

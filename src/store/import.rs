@@ -129,16 +129,24 @@ fn import_one(
     };
 
     for s in &pack.services {
+        let stored: Option<(String, Option<String>)> = tx
+            .query_row("SELECT name, head FROM services WHERE id = ?1", [&s.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // What the pack leaves out, the store keeps: a per-service pack
+        // without "head" must never erase the Head of Service, even with
+        // `replace`.
+        let name = s.name.clone().or_else(|| stored.as_ref().map(|(n, _)| n.clone()));
+        let head = s.head.clone().or_else(|| stored.as_ref().and_then(|(_, h)| h.clone()));
+        let Some(name) = name else {
+            // Validation requires a name for a service not yet stored.
+            return Err(Error::invalid(format!("{}: service {}: a new service needs \"name\"", pack.file, s.id)));
+        };
         let item = Item {
             key: format!("service {}", s.id),
-            stored: tx
-                .query_row("SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1", [&s.id], |r| {
-                    r.get(0)
-                })
-                .optional()?,
-            incoming: json!({"name": s.name, "head": s.head}).to_string(),
+            stored: stored.map(|(n, h)| json!({"name": n, "head": h}).to_string()),
+            incoming: json!({"name": name, "head": head}).to_string(),
         };
-        apply(item, &mut || write_service(tx, s))?;
+        apply(item, &mut || write_service(tx, &s.id, &name, head.as_deref()))?;
     }
     for ind in &pack.indicators {
         let item = Item {
@@ -208,11 +216,11 @@ fn normalise_json(s: String) -> String {
     serde_json::from_str::<serde_json::Value>(&s).map(|v| v.to_string()).unwrap_or(s)
 }
 
-fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
+fn write_service(tx: &Transaction<'_>, id: &str, name: &str, head: Option<&str>) -> Result<()> {
     tx.execute(
         "INSERT INTO services (id, name, head, position) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM services))
          ON CONFLICT (id) DO UPDATE SET name = ?2, head = ?3",
-        params![s.id, s.name, s.head],
+        params![id, name, head],
     )?;
     Ok(())
 }
