@@ -1,11 +1,13 @@
 //! Importing validated packs: all packs of one command in one transaction,
 //! so either every pack lands or nothing changes. Each stored item is compared
 //! with the pack as canonical JSON: new items are added, identical ones left
-//! alone (re-import is idempotent), and differing ones are refused unless
-//! `--replace`, which overwrites them and keeps the old value in history.
+//! alone (re-import is idempotent), and differing ones are refused (a typed
+//! `ImportConflicts` the caller words) unless `replace`, which overwrites
+//! them and keeps the old value in history. What a pack leaves out (a
+//! stored service's name or head) is kept, never erased.
 
 use super::{Store, actions, now};
-use crate::error::{Error, Result};
+use crate::error::{Error, ImportConflict, Result};
 use crate::pack::{ActionDef, IndicatorDef, ServiceReport, ValidPack};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::json;
@@ -58,7 +60,9 @@ impl Store {
     }
 
     /// Imports packs atomically. With conflicts and no `replace`, nothing is
-    /// written and the error lists every conflict.
+    /// written and the error lists every conflict. `dry_run` runs exactly
+    /// the same comparison and writes, then rolls back: what `validate`
+    /// uses, so its "ok" means an import would succeed.
     pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -70,15 +74,7 @@ impl Store {
         }
         if !conflicts.is_empty() && !opts.replace {
             // Dropping `tx` rolls back.
-            let total = conflicts.len();
-            let mut lines: Vec<String> = conflicts.into_iter().take(20).collect();
-            if total > 20 {
-                lines.push(format!("… and {} more differences", total - 20));
-            }
-            lines.push(format!(
-                "{total} stored value(s) differ from the pack; nothing was imported. Re-run with --replace to overwrite them (the old values are kept in history)."
-            ));
-            return Err(Error::Pack(lines));
+            return Err(Error::ImportConflicts(conflicts));
         }
         if opts.dry_run {
             tx.rollback()?;
@@ -94,7 +90,7 @@ fn import_one(
     pack: &ValidPack,
     opts: ImportOptions,
     actor: &str,
-    conflicts: &mut Vec<String>,
+    conflicts: &mut Vec<ImportConflict>,
 ) -> Result<ImportSummary> {
     let period = pack.period.to_string();
     let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
@@ -114,7 +110,12 @@ fn import_one(
             }
             Some(old) if *old == item.incoming => summary.unchanged += 1,
             Some(old) => {
-                conflicts.push(format!("{}: {}: stored {old}, pack has {}", pack.file, item.key, item.incoming));
+                conflicts.push(ImportConflict {
+                    file: pack.file.clone(),
+                    item: item.key.clone(),
+                    stored: old.clone(),
+                    incoming: item.incoming.clone(),
+                });
                 if opts.replace {
                     write()?;
                     tx.execute(
