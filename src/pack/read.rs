@@ -174,3 +174,28 @@ fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_people_write_as_text_are_recognised_and_nothing_else() {
+        assert_eq!(number_in("73.5%"), Some(73.5));
+        assert_eq!(number_in(" 12 "), Some(12.0));
+        assert_eq!(number_in("-3"), Some(-3.0));
+        assert_eq!(number_in("50 %"), Some(50.0));
+        for not in ["", "%", "n/a", "inf", "NaN", "1e5", "1,234", "12-3", "--1"] {
+            assert_eq!(number_in(not), None, "{not:?}");
+        }
+    }
+
+    #[test]
+    fn wrong_kinds_are_named_in_plain_words() {
+        assert_eq!(wrong(&Json::Null, "a number"), "null where a number is needed");
+        assert_eq!(wrong(&Json::List(vec![]), "an object { … }"), "a list [ … ] where an object { … } is wanted");
+        assert_eq!(wrong(&Json::Bool(true), "text"), "true is true/false where text is wanted");
+        assert_eq!(quoted(&"x".repeat(50)), format!("\"{}…\"", "x".repeat(40)));
+        assert_eq!(quoted("say \"hi\""), r#""say \"hi\"""#);
+    }
+}
