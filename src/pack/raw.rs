@@ -162,6 +162,8 @@ fn items<T>(
 }
 
 fn indicator(p: &mut Problems, o: Obj) -> Indicator {
+    let (code, name, unit) = (o.text(p, "code"), o.text(p, "name"), o.text(p, "unit"));
+    let (polarity, priority, service) = (o.text(p, "polarity"), o.text(p, "priority"), o.text(p, "service"));
     let point = |p: &mut Problems, key| {
         o.object(p, key, &POINT).map(|pt| Point { value: pt.number(p, "value"), period: pt.text(p, "period") })
     };
@@ -169,12 +171,12 @@ fn indicator(p: &mut Problems, o: Obj) -> Indicator {
     let target = point(p, "target");
     let comparators = o.object(p, "comparators", &COMPARATORS);
     Indicator {
-        code: o.text(p, "code"),
-        name: o.text(p, "name"),
-        unit: o.text(p, "unit"),
-        polarity: o.text(p, "polarity"),
-        priority: o.text(p, "priority"),
-        service: o.text(p, "service"),
+        code,
+        name,
+        unit,
+        polarity,
+        priority,
+        service,
         baseline,
         target,
         england: comparators.as_ref().and_then(|c| c.number(p, "england")),
@@ -184,11 +186,22 @@ fn indicator(p: &mut Problems, o: Obj) -> Indicator {
 }
 
 fn service(p: &mut Problems, o: Obj) -> Service {
+    // Read in the order a pack is written, so problems are listed that way.
+    let id = o.text(p, "id");
+    let name = o.text(p, "name");
+    let head = o.text(p, "head");
+    let data = items(p, &o, "data", &DATA, |p, d| DataValue {
+        indicator: d.text(p, "indicator"),
+        value: d.number(p, "value"),
+        note: d.text(p, "note"),
+        at: d.path,
+    });
     let audits = o.object(p, "audits", &AUDITS).map(|a| {
+        let completed = a.count(p, "completed");
         let r = a.object(p, "ratings", &RATINGS);
         let rating = |p: &mut Problems, key| r.as_ref().and_then(|r| r.count(p, key));
         Audits {
-            completed: a.count(p, "completed"),
+            completed,
             outstanding: rating(p, "outstanding"),
             good: rating(p, "good"),
             requires_improvement: rating(p, "requires_improvement"),
@@ -202,31 +215,15 @@ fn service(p: &mut Problems, o: Obj) -> Service {
             }),
         }
     });
-    Service {
-        id: o.text(p, "id"),
-        name: o.text(p, "name"),
-        head: o.text(p, "head"),
-        data: items(p, &o, "data", &DATA, |p, d| DataValue {
-            indicator: d.text(p, "indicator"),
-            value: d.number(p, "value"),
-            note: d.text(p, "note"),
-            at: d.path,
-        }),
-        audits,
-        feedback: items(p, &o, "feedback", &FEEDBACK, |p, f| Feedback {
-            source: f.text(p, "source"),
-            theme: f.text(p, "theme"),
-            count: f.count(p, "count"),
-            sentiment: f.text(p, "sentiment"),
-            quotes: f
-                .list(p, "quotes")
-                .into_iter()
-                .filter_map(|(path, v)| text(p, &path, v).map(|t| (path, t)))
-                .collect(),
-            at: f.path,
-        }),
-        at: o.path,
-    }
+    let feedback = items(p, &o, "feedback", &FEEDBACK, |p, f| Feedback {
+        source: f.text(p, "source"),
+        theme: f.text(p, "theme"),
+        count: f.count(p, "count"),
+        sentiment: f.text(p, "sentiment"),
+        quotes: f.list(p, "quotes").into_iter().filter_map(|(path, v)| text(p, &path, v).map(|t| (path, t))).collect(),
+        at: f.path,
+    });
+    Service { id, name, head, data, audits, feedback, at: o.path }
 }
 
 fn action(p: &mut Problems, o: Obj) -> Action {
