@@ -14,6 +14,10 @@ pub enum Error {
     /// A pack (or several) failed validation; each entry is one complete message.
     #[error("{}", .0.join("\n"))]
     Pack(Vec<String>),
+    /// Valid packs whose values differ from what is stored; nothing was
+    /// written. The CLI words it (and names the flag that would accept it).
+    #[error("{} stored value(s) differ from the pack", .0.len())]
+    ImportConflicts(Vec<ImportConflict>),
     /// The database file cannot be used (newer schema, foreign file, corrupt).
     #[error("{0}")]
     Database(String),
@@ -29,6 +33,16 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// One stored item a pack would change: "value CIC-HEALTH 2023-07" in
+/// `file`, with both sides as canonical JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportConflict {
+    pub file: String,
+    pub item: String,
+    pub stored: String,
+    pub incoming: String,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -57,7 +71,7 @@ impl Error {
     /// 2 for anything the user can fix by changing their input, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Invalid(_) | Error::Pack(_) | Error::Database(_) => 2,
+            Error::Invalid(_) | Error::Pack(_) | Error::ImportConflicts(_) | Error::Database(_) => 2,
             Error::Sql(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
         }
     }

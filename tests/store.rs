@@ -120,9 +120,20 @@ fn reimport_is_idempotent_and_changes_need_replace_with_history() {
     point["value"] = serde_json::json!(july + 1.0);
     let changed = pack(changed, &known);
 
-    let err = store.import_packs(std::slice::from_ref(&changed), ImportOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("value CIC-HEALTH 2023-07") && err.contains("--replace"), "{err}");
+    // The store names the conflicts; wording them (and the flag) is the CLI's.
+    match store.import_packs(std::slice::from_ref(&changed), ImportOptions::default()) {
+        Err(qprm::Error::ImportConflicts(list)) => {
+            let items: Vec<&str> = list.iter().map(|c| c.item.as_str()).collect();
+            assert_eq!(items, ["value CIC-HEALTH 2023-07"]);
+        }
+        other => panic!("expected ImportConflicts, got {other:?}"),
+    }
     assert_eq!(store.kpi_series("CIC-HEALTH").unwrap(), before, "refused import changed nothing");
+    let dry =
+        store.import_packs(std::slice::from_ref(&changed), ImportOptions { replace: true, dry_run: true }).unwrap();
+    assert_eq!(dry[0].changed, vec!["value CIC-HEALTH 2023-07".to_string()]);
+    assert_eq!(store.kpi_series("CIC-HEALTH").unwrap(), before, "a dry run changes nothing");
+    assert!(store.replacements("value CIC-HEALTH 2023-07").unwrap().is_empty(), "nor its history");
 
     let done = store.import_packs(&[changed], ImportOptions { replace: true, dry_run: false }).unwrap();
     assert_eq!(done[0].changed, vec!["value CIC-HEALTH 2023-07".to_string()]);
@@ -151,6 +162,33 @@ fn per_service_pack_imports_against_stored_indicators() {
     let health = rows.iter().find(|r| r.code == "CIC-HEALTH").unwrap();
     assert_eq!((health.period.as_deref(), health.value), (Some("2023-11"), Some(96.1)));
     assert_eq!(health.rag, Rag::Green);
+}
+
+#[test]
+fn a_per_service_pack_without_name_or_head_keeps_the_stored_ones_even_with_replace() {
+    let (_f, mut store, _) = loaded();
+    let head = |store: &Store| {
+        let s = store.services().unwrap().into_iter().find(|s| s.id == "corporate-parenting").unwrap();
+        (s.name, s.head)
+    };
+    let before = head(&store);
+    assert_eq!(before.1.as_deref(), Some("Head of Service, Corporate Parenting"));
+    let known = store.known().unwrap();
+    let value = |v: f64| {
+        pack(
+            serde_json::json!({
+                "format": "qprm-pack/1", "period": "2023-11",
+                "services": [ { "id": "corporate-parenting", "data": [ { "indicator": "CIC-HEALTH", "value": v } ] } ]
+            }),
+            &known,
+        )
+    };
+    let done = store.import_packs(&[value(96.1)], ImportOptions::default()).unwrap();
+    assert!(done[0].changed.is_empty(), "leaving out name and head is no change: {done:?}");
+    assert_eq!(head(&store), before);
+    let done = store.import_packs(&[value(97.0)], ImportOptions { replace: true, dry_run: false }).unwrap();
+    assert_eq!(done[0].changed, vec!["value CIC-HEALTH 2023-11".to_string()]);
+    assert_eq!(head(&store), before, "--replace never erases a head the pack left out");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Validates all files against the database (if it exists) and each other.
-fn check_all(ctx: &Ctx<'_>, files: &[PathBuf]) -> Result<(Vec<ValidPack>, Option<Store>)> {
+fn check_all(ctx: &Ctx<'_>, files: &[PathBuf], verb: Verb) -> Result<(Vec<ValidPack>, Option<Store>)> {
     let path = ctx.db_path()?;
     let store = if path.exists() { Some(Store::open(&path, "import")?) } else { None };
     let mut known = match &store {
@@ -31,19 +31,45 @@ fn check_all(ctx: &Ctx<'_>, files: &[PathBuf]) -> Result<(Vec<ValidPack>, Option
     }
     if !problems.is_empty() {
         let n = files.len();
-        problems
-            .push(format!("nothing was imported: fix the problems above ({} of {n} file(s) invalid)", n - packs.len()));
+        let done = match verb {
+            Verb::Import => "nothing was imported: ",
+            Verb::Validate => "",
+        };
+        problems.push(format!("{done}fix the problems above ({} of {n} file(s) invalid)", n - packs.len()));
         return Err(Error::Pack(problems));
     }
     Ok((packs, store))
 }
 
-pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf]) -> Result<()> {
-    let (packs, _) = check_all(ctx, files)?;
-    for p in &packs {
+/// Every check `import` makes, then import's own comparison with what is
+/// stored, run and rolled back: "ok" means `import` (with the same
+/// `--replace`) would succeed. Without a database there is nothing stored
+/// to compare with, and the output says so.
+pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()> {
+    let (packs, store) = check_all(ctx, files, Verb::Validate)?;
+    let summaries = match store {
+        Some(mut store) => Some(
+            store
+                .import_packs(&packs, ImportOptions { replace, dry_run: true })
+                .map_err(|e| word(e, Verb::Validate))?,
+        ),
+        None => None,
+    };
+    for (i, p) in packs.iter().enumerate() {
         let values: usize = p.services.iter().map(|s| s.data.len()).sum();
+        let against = match summaries.as_ref().and_then(|s| s.get(i)) {
+            Some(s) => {
+                format!(
+                    " (against the database: {} new, {} to replace, {} unchanged)",
+                    s.added.len(),
+                    s.changed.len(),
+                    s.unchanged
+                )
+            }
+            None => String::new(),
+        };
         ctx.line(clean(&format!(
-            "ok  {} ({}): {} indicators, {} services, {} values, {} actions",
+            "ok  {} ({}): {} indicators, {} services, {} values, {} actions{against}",
             p.file,
             p.period,
             p.indicators.len(),
@@ -52,20 +78,57 @@ pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf]) -> Result<()> {
             p.actions.len()
         )))?;
     }
+    if summaries.is_none() {
+        let path = clean(&ctx.db_path()?.display().to_string());
+        ctx.line(format!("no database at {path} yet: the packs were checked alone, not against stored values"))?;
+    }
     Ok(())
 }
 
 pub fn import(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()> {
-    let (packs, store) = check_all(ctx, files)?;
+    let (packs, store) = check_all(ctx, files, Verb::Import)?;
     let mut store = match store {
         Some(s) => s,
         None => ctx.open("import")?,
     };
-    let summaries = store.import_packs(&packs, ImportOptions { replace, dry_run: false })?;
+    let summaries =
+        store.import_packs(&packs, ImportOptions { replace, dry_run: false }).map_err(|e| word(e, Verb::Import))?;
     for s in &summaries {
         print_summary(ctx, s)?;
     }
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Verb {
+    Import,
+    Validate,
+}
+
+/// The store's typed conflicts in the CLI's words: the same lines for
+/// `import` and `validate`, then what the command did and the flag that
+/// would accept the changes.
+fn word(e: Error, verb: Verb) -> Error {
+    const SHOWN: usize = 20;
+    let Error::ImportConflicts(list) = e else { return e };
+    let total = list.len();
+    let mut lines: Vec<String> = list
+        .iter()
+        .take(SHOWN)
+        .map(|c| clean(&format!("{}: {}: stored {}, pack has {}", c.file, c.item, c.stored, c.incoming)))
+        .collect();
+    if total > SHOWN {
+        lines.push(format!("… and {} more differences", total - SHOWN));
+    }
+    lines.push(match verb {
+        Verb::Import => format!(
+            "{total} stored value(s) differ from the pack; nothing was imported. Re-run with --replace to overwrite them (the old values are kept in history)."
+        ),
+        Verb::Validate => format!(
+            "{total} stored value(s) differ from the pack: `qprm import` would refuse it; `qprm import --replace` would accept it and keep the old values in history."
+        ),
+    });
+    Error::Pack(lines)
 }
 
 /// "2023-05.json (2023-05): added 42 indicators, 7 services; changed 1 value; 3 unchanged"

@@ -58,10 +58,13 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
-    /// Check packs without importing them
+    /// Check packs without importing them: every check import makes, against the database
     Validate {
         #[arg(required = true, value_name = "PACK.json")]
         files: Vec<PathBuf>,
+        /// Check as `import --replace` would: stored values that differ are accepted
+        #[arg(long)]
+        replace: bool,
     },
     /// Create and list meetings
     Meeting {
@@ -439,7 +442,7 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         None => demo::open_latest(ctx, mode),
         Some(Command::Demo) => demo::run(ctx, mode),
         Some(Command::Import { files, replace }) => import::import(ctx, &files, replace),
-        Some(Command::Validate { files }) => import::validate(ctx, &files),
+        Some(Command::Validate { files, replace }) => import::validate(ctx, &files, replace),
         Some(Command::Meeting { command }) => meeting::run(ctx, command),
         Some(Command::Action { command }) => action::run(ctx, command),
         Some(Command::Actions(args)) => action::list(ctx, &args),

@@ -1,11 +1,14 @@
 //! Plain types and rules with no I/O: reporting periods, RAG status and
-//! direction of travel, action status, action references, date parsing and
-//! the text sanitiser that keeps data-borne escape sequences off the terminal.
+//! direction of travel, action and decision status, action references, date
+//! parsing, an action's history in words, the nearest-word suggestion for
+//! typos, and the text sanitiser that keeps data-borne escape sequences off
+//! the terminal.
 
 pub mod action;
 pub mod dates;
 pub mod decision;
 pub mod history;
+pub mod nearest;
 pub mod period;
 pub mod rag;
 pub mod sanitize;

@@ -1,11 +1,17 @@
-//! The `qprm-pack/1` meeting-pack format: parsing (with file, JSON path and
-//! line:column in every error) and validation into plain, checked types that
-//! the store imports. Nothing here touches the database; references to
-//! indicators and services already stored come in through [`Known`].
+//! The `qprm-pack/1` meeting-pack format, checked in three passes that each
+//! report every problem they find: `parse` (bytes to a JSON tree; syntax
+//! errors with line:column), `raw` with `read` (the tree to the pack's
+//! shape, wrong kinds of value and unknown keys in plain words), `validate`
+//! (content and references). The result is plain, checked types the store
+//! imports. Nothing here touches the database; indicators and services
+//! already stored come in through [`Known`].
 
+mod json;
 mod model;
 mod parse;
+mod problems;
 mod raw;
+mod read;
 mod validate;
 
 pub use model::*;

@@ -36,7 +36,10 @@ pub struct IndicatorDef {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceReport {
     pub id: String,
-    pub name: String,
+    /// `None`: the pack left it out and the stored name stands (validation
+    /// made sure the service is stored, here or in an earlier pack).
+    pub name: Option<String>,
+    /// `None`: left out; a stored head is kept, never erased.
     pub head: Option<String>,
     pub data: Vec<DataPoint>,
     pub audits: Option<AuditReport>,

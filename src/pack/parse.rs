@@ -1,11 +1,14 @@
-//! Reading a pack file: size limit, UTF-8, JSON syntax and shape. Each error
-//! is one line that starts with the file and says where: `file:line:col` for
-//! syntax, `file: json.path` for content.
+//! Reading a pack file: size limit, UTF-8 and JSON syntax, then the shape
+//! and content passes. Each error is one line that starts with the file and
+//! says where: `file:line:col` for syntax, `file: json.path` for the rest.
 
+use super::json::Json;
 use super::model::ValidPack;
+use super::problems::Problems;
 use super::raw;
 use super::validate::{Known, validate};
 use crate::domain::sanitize::clean;
+use serde::Deserialize;
 use std::path::Path;
 
 /// Packs are a few hundred kilobytes; anything past this is refused before
@@ -40,36 +43,51 @@ pub fn parse_bytes(label: &str, bytes: &[u8], known: &Known) -> Result<ValidPack
     if text.trim().is_empty() {
         return Err(vec![format!("{label}: the file is empty; expected a qprm-pack/1 JSON object")]);
     }
-    // serde would accept a struct written as a JSON array; a pack is an object.
+    // Said before parsing, so a deeply nested array is not a recursion error.
     let start = text.len() - text.trim_start().len();
     if !text[start..].starts_with('{') {
         let (line, col) = line_col(&bytes[..start]);
         return Err(vec![format!("{label}:{line}:{col}: a pack must be a JSON object {{ … }} at the top level")]);
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let pack: raw::Pack = serde_path_to_error::deserialize(&mut de).map_err(|e| vec![describe(label, &e)])?;
-    de.end().map_err(|e| vec![describe_json(label, &e, "")])?;
-    validate(label, pack, known)
+    let tree = Json::deserialize(&mut de)
+        .and_then(|tree| de.end().map(|()| tree))
+        .map_err(|e| vec![describe_syntax(label, text, &e)])?;
+    let mut p = Problems::new(label);
+    let pack = raw::read(&mut p, &tree).and_then(|pack| validate(&mut p, label, pack, known));
+    p.finish()?;
+    // Without problems validation always yields a pack; this is the guard.
+    pack.ok_or_else(|| vec![format!("{label}: the pack is incomplete")])
 }
 
-fn describe(label: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> String {
-    let path = e.path().to_string();
-    // serde_path_to_error says "." for the root; the root has no path to show.
-    let path = if path == "." { String::new() } else { path };
-    describe_json(label, e.inner(), &path)
-}
-
-fn describe_json(label: &str, e: &serde_json::Error, path: &str) -> String {
+/// `file:line:col: JSON syntax error: …`, with a hint for the two mistakes
+/// people actually make: curly quotes from a word processor, and a file
+/// that is not a pack at all (nested past any pack's depth).
+fn describe_syntax(label: &str, text: &str, e: &serde_json::Error) -> String {
     let full = e.to_string();
     // serde_json appends " at line L column C"; we lead with it instead.
     let msg = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m);
     let msg = match e.classify() {
         serde_json::error::Category::Eof => format!("the JSON ends too early ({msg})"),
-        serde_json::error::Category::Syntax => format!("JSON syntax error: {msg}"),
-        _ => msg.to_string(),
+        _ if msg.starts_with("recursion limit") => {
+            "nested too deeply to be a pack (over 128 levels of [ ] or { })".into()
+        }
+        _ => format!("JSON syntax error: {msg}"),
     };
-    let at = if path.is_empty() { String::new() } else { format!(" {path}:") };
-    clean(&format!("{label}:{}:{}:{at} {msg}", e.line(), e.column()))
+    let hint = curly_quote_near(text, e.line(), e.column())
+        .map(|q| format!(" ({q} is a curly quote, as a word processor types it, not a JSON quote: use \" instead)"))
+        .unwrap_or_default();
+    clean(&format!("{label}:{}:{}: {msg}{hint}", e.line(), e.column()))
+}
+
+/// A typographic quote at or just before where the parser stopped.
+fn curly_quote_near(text: &str, line: usize, column: usize) -> Option<char> {
+    let line = text.lines().nth(line.checked_sub(1)?)?;
+    // serde_json counts columns in bytes; look a few bytes either side so
+    // the three-byte quote is caught whichever byte the parser stopped on.
+    let end = (column + 3).min(line.len());
+    let start = column.saturating_sub(8);
+    line.char_indices().filter(|(i, _)| (start..end).contains(i)).map(|(_, c)| c).find(|c| "“”‘’„«»".contains(*c))
 }
 
 fn line_col(prefix: &[u8]) -> (usize, usize) {

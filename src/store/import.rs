@@ -1,11 +1,13 @@
 //! Importing validated packs: all packs of one command in one transaction,
 //! so either every pack lands or nothing changes. Each stored item is compared
 //! with the pack as canonical JSON: new items are added, identical ones left
-//! alone (re-import is idempotent), and differing ones are refused unless
-//! `--replace`, which overwrites them and keeps the old value in history.
+//! alone (re-import is idempotent), and differing ones are refused (a typed
+//! `ImportConflicts` the caller words) unless `replace`, which overwrites
+//! them and keeps the old value in history. What a pack leaves out (a
+//! stored service's name or head) is kept, never erased.
 
 use super::{Store, actions, now};
-use crate::error::{Error, Result};
+use crate::error::{Error, ImportConflict, Result};
 use crate::pack::{ActionDef, IndicatorDef, ServiceReport, ValidPack};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::json;
@@ -58,7 +60,9 @@ impl Store {
     }
 
     /// Imports packs atomically. With conflicts and no `replace`, nothing is
-    /// written and the error lists every conflict.
+    /// written and the error lists every conflict. `dry_run` runs exactly
+    /// the same comparison and writes, then rolls back: what `validate`
+    /// uses, so its "ok" means an import would succeed.
     pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -70,15 +74,7 @@ impl Store {
         }
         if !conflicts.is_empty() && !opts.replace {
             // Dropping `tx` rolls back.
-            let total = conflicts.len();
-            let mut lines: Vec<String> = conflicts.into_iter().take(20).collect();
-            if total > 20 {
-                lines.push(format!("… and {} more differences", total - 20));
-            }
-            lines.push(format!(
-                "{total} stored value(s) differ from the pack; nothing was imported. Re-run with --replace to overwrite them (the old values are kept in history)."
-            ));
-            return Err(Error::Pack(lines));
+            return Err(Error::ImportConflicts(conflicts));
         }
         if opts.dry_run {
             tx.rollback()?;
@@ -95,7 +91,7 @@ fn import_one(
     pack: &ValidPack,
     opts: ImportOptions,
     actor: &str,
-    conflicts: &mut Vec<String>,
+    conflicts: &mut Vec<ImportConflict>,
 ) -> Result<ImportSummary> {
     let period = pack.period.to_string();
     let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
@@ -115,7 +111,12 @@ fn import_one(
             }
             Some(old) if *old == item.incoming => summary.unchanged += 1,
             Some(old) => {
-                conflicts.push(format!("{}: {}: stored {old}, pack has {}", pack.file, item.key, item.incoming));
+                conflicts.push(ImportConflict {
+                    file: pack.file.clone(),
+                    item: item.key.clone(),
+                    stored: old.clone(),
+                    incoming: item.incoming.clone(),
+                });
                 if opts.replace {
                     write()?;
                     tx.execute(
@@ -130,16 +131,24 @@ fn import_one(
     };
 
     for s in &pack.services {
+        let stored: Option<(String, Option<String>)> = tx
+            .query_row("SELECT name, head FROM services WHERE id = ?1", [&s.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        // What the pack leaves out, the store keeps: a per-service pack
+        // without "head" must never erase the Head of Service, even with
+        // `replace`.
+        let name = s.name.clone().or_else(|| stored.as_ref().map(|(n, _)| n.clone()));
+        let head = s.head.clone().or_else(|| stored.as_ref().and_then(|(_, h)| h.clone()));
+        let Some(name) = name else {
+            // Validation requires a name for a service not yet stored.
+            return Err(Error::invalid(format!("{}: service {}: a new service needs \"name\"", pack.file, s.id)));
+        };
         let item = Item {
             key: format!("service {}", s.id),
-            stored: tx
-                .query_row("SELECT json_object('name', name, 'head', head) FROM services WHERE id = ?1", [&s.id], |r| {
-                    r.get(0)
-                })
-                .optional()?,
-            incoming: json!({"name": s.name, "head": s.head}).to_string(),
+            stored: stored.map(|(n, h)| json!({"name": n, "head": h}).to_string()),
+            incoming: json!({"name": name, "head": head}).to_string(),
         };
-        apply(item, &mut || write_service(tx, s))?;
+        apply(item, &mut || write_service(tx, &s.id, &name, head.as_deref()))?;
     }
     for ind in &pack.indicators {
         let item = Item {
@@ -209,11 +218,11 @@ fn normalise_json(s: String) -> String {
     serde_json::from_str::<serde_json::Value>(&s).map(|v| v.to_string()).unwrap_or(s)
 }
 
-fn write_service(tx: &Transaction<'_>, s: &ServiceReport) -> Result<()> {
+fn write_service(tx: &Transaction<'_>, id: &str, name: &str, head: Option<&str>) -> Result<()> {
     tx.execute(
         "INSERT INTO services (id, name, head, position) VALUES (?1, ?2, ?3, (SELECT coalesce(max(position), 0) + 1 FROM services))
          ON CONFLICT (id) DO UPDATE SET name = ?2, head = ?3",
-        params![s.id, s.name, s.head],
+        params![id, name, head],
     )?;
     Ok(())
 }
