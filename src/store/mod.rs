@@ -27,7 +27,7 @@ pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
-pub use meetings::{MeetingRecord, NewMeeting};
+pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
 pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
@@ -382,7 +382,12 @@ pub fn partial_path(dest: &Path) -> PathBuf {
 
 /// UTC timestamp for history rows, second precision.
 pub(crate) fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    stamp(chrono::Utc::now())
+}
+
+/// A caller's `now` as history rows store it (UTC, second precision).
+pub(crate) fn stamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Readies a new read-write connection: checks the file is ours (on this

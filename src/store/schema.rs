@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 const MIGRATIONS: &[&str] =
-    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3, include_str!("schema_v4.sql"), V5];
+    &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql"), V3, include_str!("schema_v4.sql"), V5, V6];
 
 /// Schema v3 is the search index and its triggers, then indexing what is
 /// already recorded (also reused after bulk loads by `generate`).
@@ -15,8 +15,14 @@ const V3: &str = concat!(include_str!("schema_v3.sql"), include_str!("schema_v3_
 /// write (also reused after bulk loads by `generate`).
 const V5: &str = concat!(include_str!("schema_v5.sql"), include_str!("schema_v5_marks.sql"));
 
-/// The triggers that stamp `file_mark` on every write (schema v5).
-pub const MARK_TRIGGERS: &str = include_str!("schema_v5_marks.sql");
+/// Schema v6 is the meeting's history and approval, with the mark
+/// triggers for its new table.
+const V6: &str = concat!(include_str!("schema_v6.sql"), include_str!("schema_v6_marks.sql"));
+
+/// The triggers that stamp `file_mark` on every write, on every table
+/// (schema v5's and those of later tables), for `generate` to put back
+/// after its bulk load.
+pub const MARK_TRIGGERS: &str = concat!(include_str!("schema_v5_marks.sql"), include_str!("schema_v6_marks.sql"));
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
 
