@@ -1,12 +1,13 @@
-//! What the minutes of one meeting record: attendance, then per service in
-//! agenda order its headline data (reds and ambers), audits, decisions, new
-//! actions and carried-forward actions with the updates made at this
-//! meeting, and an owner summary. Overdue is judged as of the meeting's
-//! date, so the minutes read the same whenever they are produced.
+//! What the minutes of one meeting record: attendance and whether these
+//! minutes were agreed, whether the previous meeting's were, then per
+//! service in agenda order its headline data (reds and ambers), audits,
+//! decisions, new actions and carried-forward actions with the updates made
+//! at this meeting, and an owner summary. Overdue is judged as of the
+//! meeting's date, so the minutes read the same whenever they are produced.
 
 use super::{
-    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo,
-    Store,
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiRow, MeetingHistoryEntry,
+    MeetingRecord, ServiceInfo, Store,
 };
 use crate::domain::{Period, Rag};
 use crate::error::{Error, Result};
@@ -38,10 +39,25 @@ pub struct OwnerSummary {
     pub overdue: usize,
 }
 
+/// The meeting before this one, whose minutes this meeting agrees.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PreviousMeeting {
+    pub id: i64,
+    pub date: String,
+    /// When its minutes were agreed (UTC, RFC 3339), or null: not yet.
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Minutes {
     pub format: &'static str,
     pub meeting: MeetingRecord,
+    /// Each approval and reopening of these minutes, oldest first (a
+    /// reopening carries its reason as `note`).
+    pub approval_history: Vec<MeetingHistoryEntry>,
+    /// The meeting before this one, or null for the first meeting.
+    pub previous: Option<PreviousMeeting>,
     /// Service names by id, for headings.
     pub services: Vec<MinutesService>,
     pub action_summary: Vec<OwnerSummary>,
@@ -128,6 +144,13 @@ impl Store {
             .filter(|(_, (open, _))| *open > 0)
             .map(|(owner, (open, overdue))| OwnerSummary { owner, open, overdue })
             .collect();
-        Ok(Minutes { format: "qprm-minutes/1", meeting: m, services, action_summary })
+        let approval_history = self.meeting_history(m.id)?.into_iter().filter(|h| h.field == "minutes").collect();
+        let previous = self.previous_meeting(&m)?.map(|p| PreviousMeeting {
+            id: p.id,
+            date: p.date,
+            approved_at: p.approved_at,
+            approved_by: p.approved_by,
+        });
+        Ok(Minutes { format: "qprm-minutes/1", meeting: m, approval_history, previous, services, action_summary })
     }
 }

@@ -28,7 +28,7 @@ pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
-pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary};
+pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
