@@ -1,4 +1,5 @@
-//! Capture forms: new action, edit action, carry forward, decision. Each
+//! Capture forms: new action, edit action, carry forward, decision,
+//! attendance. Each
 //! field is a single-line `ratatui-textarea`; Tab moves between fields, →
 //! at the end of the owner field accepts the suggested known owner, Enter
 //! validates and submits, Esc cancels, asking once when text would be lost.
@@ -17,7 +18,14 @@ pub enum FormKind {
     EditAction { reference: String },
     Carry { reference: String },
     Decision { service: String },
+    /// The meeting's attendance: names to add as present or as apologies,
+    /// or to remove.
+    Attendance,
 }
+
+/// Separates several names in one attendance field. Not a comma: roles
+/// such as "Head of Service, Early Help" contain one.
+pub const NAME_SEPARATOR: char = ';';
 
 pub struct Field {
     pub label: &'static str,
@@ -64,6 +72,11 @@ pub enum Submission {
     },
     Decision {
         text: String,
+    },
+    Attendance {
+        present: Vec<String>,
+        apologies: Vec<String>,
+        remove: Vec<String>,
     },
 }
 
@@ -119,6 +132,17 @@ impl Form {
         )
     }
 
+    pub fn attendance() -> Form {
+        Form::with(
+            FormKind::Attendance,
+            vec![
+                Field::new("Present", "", "arrived late: a name; several: A; B"),
+                Field::new("Apologies", "", "sent apologies: a name (moves them from present); several: A; B"),
+                Field::new("Remove", "", "recorded in error: a name; several: A; B"),
+            ],
+        )
+    }
+
     fn with(kind: FormKind, fields: Vec<Field>) -> Form {
         let mut form = Form { kind, fields, focus: 0, error: None, confirm_discard: false };
         form.show_cursor();
@@ -141,12 +165,14 @@ impl Form {
     /// (kind, target, field texts) for saving as a draft.
     pub fn to_draft(&self) -> (&'static str, String, Vec<String>) {
         let (kind, target) = match &self.kind {
-            FormKind::NewAction { service } => ("new_action", service),
-            FormKind::EditAction { reference } => ("edit_action", reference),
-            FormKind::Carry { reference } => ("carry", reference),
-            FormKind::Decision { service } => ("decision", service),
+            FormKind::NewAction { service } => ("new_action", service.as_str()),
+            FormKind::EditAction { reference } => ("edit_action", reference.as_str()),
+            FormKind::Carry { reference } => ("carry", reference.as_str()),
+            FormKind::Decision { service } => ("decision", service.as_str()),
+            // The meeting is the draft's own; there is nothing more to name.
+            FormKind::Attendance => ("attendance", ""),
         };
-        (kind, target.clone(), self.fields.iter().map(Field::value).collect())
+        (kind, target.to_string(), self.fields.iter().map(Field::value).collect())
     }
 
     /// Rebuilds a form from a saved draft; `None` if the draft is not one of ours.
@@ -156,6 +182,7 @@ impl Form {
             "edit_action" => Form::edit_action(target, "", "", ""),
             "carry" => Form::carry(target),
             "decision" => Form::decision(target),
+            "attendance" => Form::attendance(),
             _ => return None,
         };
         for (field, text) in form.fields.iter_mut().zip(fields) {
@@ -172,6 +199,7 @@ impl Form {
             FormKind::EditAction { reference } => format!("Edit action {reference}"),
             FormKind::Carry { reference } => format!("Carry forward {reference}"),
             FormKind::Decision { .. } => "Record a decision".into(),
+            FormKind::Attendance => "Attendance".into(),
         }
     }
 
@@ -292,6 +320,16 @@ impl Form {
             }),
             FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
             FormKind::Decision { .. } => Ok(Submission::Decision { text: required(0, "The decision's text")? }),
+            FormKind::Attendance => {
+                let names = |i: usize| -> Vec<String> {
+                    value(i).split(NAME_SEPARATOR).map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect()
+                };
+                let (present, apologies, remove) = (names(0), names(1), names(2));
+                if present.is_empty() && apologies.is_empty() && remove.is_empty() {
+                    return Err((0, "Type a name: someone present, an apology, or a name to remove".into()));
+                }
+                Ok(Submission::Attendance { present, apologies, remove })
+            }
         }
     }
 }
