@@ -24,7 +24,9 @@ pub enum Error {
     /// A write to a meeting whose minutes were approved: its record is
     /// locked until it is reopened. Dates are ISO (`YYYY-MM-DD`); the CLI
     /// and the screen word how to reopen.
-    #[error("the minutes of the meeting of {date} were approved on {approved_on}: its record is locked until the meeting is reopened")]
+    #[error(
+        "the minutes of the meeting of {date} were approved on {approved_on}: its record is locked until the meeting is reopened"
+    )]
     MeetingApproved { meeting: i64, date: String, approved_on: String },
     /// Approving minutes that are already approved.
     #[error("the minutes of the meeting of {date} were already approved on {approved_on} (by {by})")]

@@ -320,9 +320,11 @@ fn meeting_update_records_attendance_as_it_was() {
         .code(2)
         .stderr(contains("Zed is not recorded at the meeting of 2023-11-14"))
         .stderr(contains("present: Bob Jones; Dev Patel · apologies: Ann Smith"));
-    db.cmd().args(["meeting", "update", "1", "--attendee", "dev patel"]).assert().code(2).stderr(contains(
-        "nothing to change at the meeting of 2023-11-14: Dev Patel (already present)",
-    ));
+    db.cmd()
+        .args(["meeting", "update", "1", "--attendee", "dev patel"])
+        .assert()
+        .code(2)
+        .stderr(contains("nothing to change at the meeting of 2023-11-14: Dev Patel (already present)"));
     db.cmd().args(["meeting", "update", "1"]).assert().code(2).stderr(contains("nothing to change"));
     db.cmd().args(["meeting", "update", "2023-12-12", "--attendee", "Eve"]).assert().code(2);
     assert_eq!(db.snapshot(), before, "refused updates change nothing");

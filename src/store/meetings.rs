@@ -329,7 +329,9 @@ impl Store {
             other => other.map(str::to_string),
         };
         if present.is_empty() && apologies.is_empty() && remove.is_empty() && chair.is_none() {
-            return Err(Error::invalid("nothing to change: name someone present, an apology, a name to remove or a chair"));
+            return Err(Error::invalid(
+                "nothing to change: name someone present, an apology, a name to remove or a chair",
+            ));
         }
         let actor = self.actor.clone();
         let at = stamp(now);

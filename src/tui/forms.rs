@@ -12,14 +12,14 @@ use ratatui_textarea::TextArea;
 /// Longest text a field accepts; a pasted novel is cut here, not stored.
 pub const MAX_FIELD_CHARS: usize = 2_000;
 
+/// What a form records. `Attendance` is the meeting's own: names to add as
+/// present or as apologies, or to remove.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FormKind {
     NewAction { service: String },
     EditAction { reference: String },
     Carry { reference: String },
     Decision { service: String },
-    /// The meeting's attendance: names to add as present or as apologies,
-    /// or to remove.
     Attendance,
 }
 
