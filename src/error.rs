@@ -25,6 +25,22 @@ pub enum Error {
     /// permission, a full disk): lookups fall back to a read-only open.
     #[error("{0}")]
     Unwritable(String),
+    /// A write to a meeting whose minutes were approved: its record is
+    /// locked until it is reopened. Dates are ISO (`YYYY-MM-DD`); the CLI
+    /// and the screen word how to reopen.
+    #[error(
+        "the minutes of the meeting of {date} were approved on {approved_on}: its record is locked until the meeting is reopened"
+    )]
+    MeetingApproved { meeting: i64, date: String, approved_on: String },
+    /// Approving minutes that are already approved.
+    #[error("the minutes of the meeting of {date} were already approved on {approved_on} (by {by})")]
+    AlreadyApproved { meeting: i64, date: String, approved_on: String, by: String },
+    /// Reopening a meeting whose minutes are not approved.
+    #[error("the minutes of the meeting of {date} are not approved, so there is nothing to reopen")]
+    NotApproved { meeting: i64, date: String },
+    /// Removing a name the meeting does not record.
+    #[error("{name} is not recorded at the meeting of {date}; recorded: {}", known_names(.present, .apologies))]
+    NotInAttendance { date: String, name: String, present: Vec<String>, apologies: Vec<String> },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
     #[error("{context}: {source}")]
@@ -54,6 +70,18 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+/// "present: A; B · apologies: C", or "no one yet".
+fn known_names(present: &[String], apologies: &[String]) -> String {
+    let mut parts = Vec::new();
+    if !present.is_empty() {
+        parts.push(format!("present: {}", present.join("; ")));
+    }
+    if !apologies.is_empty() {
+        parts.push(format!("apologies: {}", apologies.join("; ")));
+    }
+    if parts.is_empty() { "no one yet".into() } else { parts.join(" · ") }
+}
+
 impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
@@ -71,7 +99,14 @@ impl Error {
     /// 2 for anything the user can fix by changing their input, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Invalid(_) | Error::Pack(_) | Error::ImportConflicts(_) | Error::Database(_) => 2,
+            Error::Invalid(_)
+            | Error::Pack(_)
+            | Error::ImportConflicts(_)
+            | Error::Database(_)
+            | Error::MeetingApproved { .. }
+            | Error::AlreadyApproved { .. }
+            | Error::NotApproved { .. }
+            | Error::NotInAttendance { .. } => 2,
             Error::Sql(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
         }
     }

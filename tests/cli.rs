@@ -289,3 +289,109 @@ fn dates_typed_the_uk_way() {
     let meetings = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
     assert_eq!(meetings[0]["date"], "2023-12-12");
 }
+
+#[test]
+fn meeting_update_records_attendance_as_it_was() {
+    let db = TestDb::with_fixtures();
+    db.cmd()
+        .args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10", "--chair", "Director"])
+        .args(["--attendee", "Ann Smith", "--apology", "Bob Jones"])
+        .assert()
+        .success();
+    db.cmd()
+        .args(["meeting", "update", "14/11/2023", "--attendee", "bob jones", "--attendee", "Dev Patel"])
+        .args(["--apology", "Ann Smith", "--chair", "Deputy Director"])
+        .assert()
+        .success()
+        .stdout(contains("Bob Jones: apologies → present"))
+        .stdout(contains("Dev Patel: added as present"))
+        .stdout(contains("Ann Smith: present → apologies"))
+        .stdout(contains("chair: Director → Deputy Director"));
+    let list = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    assert_eq!(list[0]["attendees"], serde_json::json!(["Bob Jones", "Dev Patel"]));
+    assert_eq!(list[0]["apologies"], serde_json::json!(["Ann Smith"]));
+    assert_eq!(list[0]["chair"], "Deputy Director");
+
+    // A name to remove that is not recorded: exit 2, naming who is, and nothing changes.
+    let before = db.snapshot();
+    db.cmd()
+        .args(["meeting", "update", "1", "--attendee", "Eve", "--remove", "Zed"])
+        .assert()
+        .code(2)
+        .stderr(contains("Zed is not recorded at the meeting of 2023-11-14"))
+        .stderr(contains("present: Bob Jones; Dev Patel · apologies: Ann Smith"));
+    db.cmd()
+        .args(["meeting", "update", "1", "--attendee", "dev patel"])
+        .assert()
+        .code(2)
+        .stderr(contains("nothing to change at the meeting of 2023-11-14: Dev Patel (already present)"));
+    db.cmd().args(["meeting", "update", "1"]).assert().code(2).stderr(contains("nothing to change"));
+    db.cmd().args(["meeting", "update", "2023-12-12", "--attendee", "Eve"]).assert().code(2);
+    assert_eq!(db.snapshot(), before, "refused updates change nothing");
+
+    db.cmd().args(["meeting", "update", "1", "--remove", "ann smith"]).assert().success();
+    let list = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    assert_eq!(list[0]["apologies"], serde_json::json!([]));
+    db.cmd().args(["minutes", "1"]).assert().success().stdout(contains("- **Present:** Bob Jones; Dev Patel"));
+}
+
+#[test]
+fn approved_minutes_lock_the_meeting_until_reopened() {
+    let db = TestDb::with_meeting();
+    db.cmd()
+        .args(["action", "add", "Audit supervision", "--owner", "Head of Service, Early Help", "--due", "+2w"])
+        .args(["--meeting", "1"])
+        .assert()
+        .success()
+        .stdout("A1\n");
+    let list = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    assert_eq!(list[0]["approved_at"], serde_json::Value::Null);
+    db.cmd().args(["meeting", "reopen", "1", "--note", "why"]).assert().code(2).stderr(contains("not approved"));
+
+    db.cmd().args(["meeting", "approve", "2023-11-14"]).assert().success().stdout(contains("approved the minutes"));
+    let list = stdout_json(&db.cmd().args(["meeting", "list", "--json"]).output().unwrap());
+    let approved_at = list[0]["approved_at"].as_str().expect("approved_at set").to_string();
+    assert_eq!(list[0]["approved_by"], "cli");
+    let on = &approved_at[..10];
+    db.cmd().args(["meeting", "list"]).assert().success().stdout(contains(format!("approved {on}")));
+
+    let before = db.snapshot();
+    db.cmd()
+        .args(["meeting", "approve", "1"])
+        .assert()
+        .code(2)
+        .stderr(contains(format!("the minutes of the meeting of 2023-11-14 were already approved on {on} (by cli)")));
+    let refused = [
+        vec!["action", "add", "More", "--owner", "Someone", "--due", "+2w", "--meeting", "1"],
+        vec!["action", "update", "A1", "--status", "done", "--meeting", "2023-11-14"],
+        vec!["decision", "add", "Agree the audit tool", "--meeting", "1"],
+        vec!["meeting", "update", "1", "--attendee", "Late Arrival"],
+    ];
+    for args in &refused {
+        db.cmd()
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(contains(format!("the minutes of the meeting of 2023-11-14 were approved on {on}")))
+            .stderr(contains("qprm meeting reopen 2023-11-14 --note"));
+    }
+    assert_eq!(db.snapshot(), before, "every refused write changes nothing");
+
+    // Between meetings the action itself still moves on.
+    db.cmd().args(["action", "update", "A1", "--note", "awaiting data"]).assert().success();
+
+    db.cmd()
+        .args(["meeting", "reopen", "1", "--note", "decision 2 misquoted"])
+        .assert()
+        .success()
+        .stdout(contains("decision 2 misquoted"));
+    db.cmd().args(["decision", "add", "Agree the audit tool", "--meeting", "1"]).assert().success();
+    db.cmd()
+        .args(["minutes", "1"])
+        .assert()
+        .success()
+        .stdout(contains(": decision 2 misquoted; not yet approved again"));
+    let json = stdout_json(&db.cmd().args(["minutes", "1", "--format", "json"]).output().unwrap());
+    assert_eq!(json["approval_history"][1]["new"], "reopened");
+    assert_eq!(json["approval_history"][1]["note"], "decision 2 misquoted");
+}

@@ -271,3 +271,70 @@ fn updates_since_the_last_meeting_are_net_and_include_the_cli_between_meetings()
             .all(|c| c.updates.iter().all(|u| u.field != "due" || c.action.reference != "1.11"))
     );
 }
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+}
+
+/// The next meeting's minutes open with whether the previous meeting's were
+/// agreed; a meeting's own minutes say whether they were, and why they were
+/// reopened.
+#[test]
+fn minutes_show_their_approval_and_open_with_the_previous_meetings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("q.db"), "cli").unwrap();
+    let november = qprm::samples::load_samples(&mut store).unwrap(); // 2023-11-14
+    let october = store
+        .create_meeting(&NewMeeting {
+            date: date("2023-10-10"),
+            period: "2023-09".parse::<Period>().ok(),
+            chair: Some("Director".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let today = date("2023-11-14").unwrap();
+
+    let nov = store.minutes(november).unwrap();
+    let md = markdown(&nov);
+    assert!(md.contains("Minutes of the meeting of 10 October 2023: not yet approved."), "{md}");
+    assert!(md.contains("- **These minutes:** not yet approved"), "{md}");
+    let oct = markdown(&store.minutes(october.id).unwrap());
+    assert!(!oct.contains("previous meeting"), "the first meeting has none: {oct}");
+
+    store.approve_meeting(october.id, today, at("2023-11-14T10:05:00Z")).unwrap();
+    store.reopen_meeting(october.id, "decision 2 misquoted", at("2023-11-14T10:20:00Z")).unwrap();
+    store.approve_meeting(october.id, today, at("2023-11-14T10:30:00Z")).unwrap();
+
+    let nov = store.minutes(november).unwrap();
+    let md = markdown(&nov);
+    let opening = md.split("## 1.").next().unwrap();
+    snapshot("minutes_md_opening_after_the_previous_were_approved", opening);
+    assert!(md.contains("Minutes of the meeting of 10 October 2023: approved on 14 November 2023 (by cli)."), "{md}");
+    let first_service = md.find("## 1. ").unwrap();
+    assert!(md.find("Minutes of the meeting of").unwrap() < first_service, "it opens the minutes");
+    let html = html(&nov);
+    assert!(html.contains("<p>Minutes of the meeting of 10 October 2023: approved on 14 November 2023 (by cli).</p>"));
+    let json = serde_json::to_value(&nov).unwrap();
+    assert_eq!(json["previous"]["date"], "2023-10-10");
+    assert_eq!(json["previous"]["approved_at"], "2023-11-14T10:30:00Z");
+    assert_eq!(json["previous"]["approved_by"], "cli");
+    assert_eq!(json["meeting"]["approved_at"], serde_json::Value::Null);
+
+    let oct = store.minutes(october.id).unwrap();
+    let md = markdown(&oct);
+    assert!(
+        md.contains(
+            "- **These minutes:** approved on 14 November 2023 (by cli); reopened on 14 November 2023 (by cli): decision 2 misquoted; approved on 14 November 2023 (by cli)"
+        ),
+        "{md}"
+    );
+    let json = serde_json::to_value(&oct).unwrap();
+    let steps: Vec<_> = json["approval_history"].as_array().unwrap().iter().map(|h| h["new"].clone()).collect();
+    assert_eq!(steps, ["approved", "reopened", "approved"]);
+    assert_eq!(json["approval_history"][1]["note"], "decision 2 misquoted");
+    assert!(html_contains_reason(&oct));
+}
+
+fn html_contains_reason(m: &qprm::store::Minutes) -> bool {
+    html(m).contains("<dt>These minutes</dt><dd>approved on 14 November 2023 (by cli); reopened on 14 November 2023 (by cli): decision 2 misquoted")
+}

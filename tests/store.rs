@@ -560,4 +560,180 @@ fn every_write_stamps_the_files_mark() {
         parse_bytes("t.json", &serde_json::to_vec(&common::base_pack()).unwrap(), &store.known().unwrap()).unwrap();
     store.import_packs(&[pack], ImportOptions::default()).unwrap();
     stamped("import");
+    let now = chrono::Utc::now();
+    let late = qprm::store::AttendanceChange { present: vec!["Late Arrival".into()], ..Default::default() };
+    store.update_attendance(meeting, &late, now).unwrap();
+    stamped("update_attendance");
+    store.approve_meeting(meeting, today(), now).unwrap();
+    stamped("approve_meeting");
+    store.reopen_meeting(meeting, "a correction", now).unwrap();
+    stamped("reopen_meeting");
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+}
+
+fn december(store: &mut Store) -> qprm::store::MeetingRecord {
+    store
+        .create_meeting(&NewMeeting {
+            date: NaiveDate::from_ymd_opt(2023, 10, 10),
+            period: "2023-09".parse::<Period>().ok(),
+            chair: Some("Director".into()),
+            attendees: vec!["Ann Smith".into(), "Bob Jones".into()],
+            apologies: vec!["Cara Lee".into()],
+            agenda: vec!["early-help".into()],
+        })
+        .unwrap()
+}
+
+#[test]
+fn attendance_changes_move_names_and_are_kept_in_history() {
+    let (_f, mut store, _) = loaded();
+    let m = december(&mut store);
+    let change = qprm::store::AttendanceChange {
+        // Cara arrived after all; Bob left before the meeting began; Dev came late.
+        present: vec!["cara  LEE".into(), "Dev Patel".into()],
+        apologies: vec!["bob jones".into()],
+        remove: vec!["ann smith".into()],
+        chair: Some("Deputy Director".into()),
+    };
+    let done = store.update_attendance(m.id, &change, at("2023-10-10T09:40:00Z")).unwrap();
+    assert_eq!(done.meeting.attendees, ["Cara Lee", "Dev Patel"], "a moved name keeps its spelling; late last");
+    assert_eq!(done.meeting.apologies, ["Bob Jones"]);
+    assert_eq!(done.meeting.chair.as_deref(), Some("Deputy Director"));
+    let history = store.meeting_history(m.id).unwrap();
+    assert_eq!(history, done.changes);
+    let words: Vec<String> = history.iter().map(|h| h.describe()).collect();
+    assert_eq!(
+        words,
+        [
+            "Ann Smith: removed (was present)",
+            "Cara Lee: apologies → present",
+            "Dev Patel: added as present",
+            "Bob Jones: present → apologies",
+            "chair: Director → Deputy Director",
+        ]
+    );
+    assert!(history.iter().all(|h| h.actor == "test" && h.at == "2023-10-10T09:40:00Z"));
+
+    // Listing someone as they already are changes nothing and says so.
+    let same = qprm::store::AttendanceChange { present: vec!["dev patel".into()], ..Default::default() };
+    let err = store.update_attendance(m.id, &same, at("2023-10-10T09:41:00Z")).unwrap_err().to_string();
+    assert!(err.contains("nothing to change") && err.contains("Dev Patel (already present)"), "{err}");
+    let both = qprm::store::AttendanceChange {
+        present: vec!["Eve".into()],
+        apologies: vec!["eve".into()],
+        ..Default::default()
+    };
+    let err = store.update_attendance(m.id, &both, at("2023-10-10T09:41:00Z")).unwrap_err().to_string();
+    assert!(err.contains("named as both present and apologies"), "{err}");
+    assert_eq!(store.meeting_history(m.id).unwrap().len(), 5, "refusals record nothing");
+}
+
+#[test]
+fn removing_an_unknown_name_changes_nothing_and_names_the_known_ones() {
+    let (_f, mut store, _) = loaded();
+    let m = december(&mut store);
+    let change = qprm::store::AttendanceChange {
+        present: vec!["Dev Patel".into()],
+        remove: vec!["Zed".into()],
+        ..Default::default()
+    };
+    let err = store.update_attendance(m.id, &change, at("2023-10-10T09:40:00Z")).unwrap_err();
+    assert!(matches!(err, qprm::Error::NotInAttendance { .. }), "{err:?}");
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(
+        err.to_string(),
+        "Zed is not recorded at the meeting of 2023-10-10; recorded: present: Ann Smith; Bob Jones · apologies: Cara Lee"
+    );
+    let after = store.meeting(m.id).unwrap();
+    assert_eq!((after.attendees, after.apologies), (m.attendees, m.apologies), "Dev was not added either");
+    assert!(store.meeting_history(m.id).unwrap().is_empty());
+}
+
+#[test]
+fn an_approved_meeting_refuses_every_write_to_its_record_until_reopened() {
+    let (_f, mut store, _) = loaded();
+    let m = december(&mut store);
+    let decision = store.record_decision(m.id, None, "Agree the audit tool").unwrap();
+    let raised = store
+        .record_action(&NewAction {
+            text: "Audit supervision".into(),
+            owner: "Head of Service, Early Help".into(),
+            due: NaiveDate::from_ymd_opt(2023, 12, 31),
+            service: Some("early-help".into()),
+            meeting: Some(m.id),
+            indicator: None,
+        })
+        .unwrap();
+    let approved = store.approve_meeting(m.id, today(), at("2023-11-14T10:05:00Z")).unwrap();
+    assert_eq!(approved.approved_at.as_deref(), Some("2023-11-14T10:05:00Z"));
+    assert_eq!(approved.approved_by.as_deref(), Some("test"));
+
+    let locked = |e: qprm::Error| {
+        assert!(
+            matches!(&e, qprm::Error::MeetingApproved { date, approved_on, .. } if date == "2023-10-10" && approved_on == "2023-11-14"),
+            "{e:?}"
+        );
+        assert_eq!(e.exit_code(), 2);
+        assert!(!e.to_string().contains("--"), "the store speaks no CLI flags: {e}");
+    };
+    let in_meeting = NewAction { meeting: Some(m.id), ..NewAction::default() };
+    let new = NewAction { text: "More".into(), owner: "Someone".into(), due: today().succ_opt(), ..in_meeting };
+    locked(store.record_action(&new).unwrap_err());
+    let note = |meeting| ActionChange { note: Some("an update".into()), meeting, ..Default::default() };
+    locked(store.update_action(&raised.reference, &note(Some(m.id))).unwrap_err());
+    locked(store.record_decision(m.id, None, "Another").unwrap_err());
+    locked(store.withdraw_decision(decision.id, "undone").unwrap_err());
+    let late = qprm::store::AttendanceChange { present: vec!["Dev".into()], ..Default::default() };
+    locked(store.update_attendance(m.id, &late, at("2023-11-14T10:06:00Z")).unwrap_err());
+    assert_eq!(store.decision(decision.id).unwrap().status, qprm::domain::DecisionStatus::Recorded);
+    assert_eq!(store.meeting(m.id).unwrap().decisions, 1);
+    assert_eq!(store.meeting(m.id).unwrap().actions_raised, 1);
+
+    // Between meetings (no meeting named), the action itself may still change.
+    store.update_action(&raised.reference, &note(None)).unwrap();
+
+    let twice = store.approve_meeting(m.id, today(), at("2023-11-14T10:07:00Z")).unwrap_err();
+    assert!(matches!(twice, qprm::Error::AlreadyApproved { .. }), "{twice:?}");
+    assert_eq!(
+        twice.to_string(),
+        "the minutes of the meeting of 2023-10-10 were already approved on 2023-11-14 (by test)"
+    );
+    assert!(store.reopen_meeting(m.id, "  ", at("2023-11-14T10:08:00Z")).is_err(), "a reason is needed");
+
+    let reopened = store.reopen_meeting(m.id, "decision misquoted", at("2023-11-14T10:09:00Z")).unwrap();
+    assert_eq!((reopened.approved_at, reopened.approved_by), (None, None));
+    store.record_decision(m.id, None, "Agree the audit tool, as amended").unwrap();
+    store.update_attendance(m.id, &late, at("2023-11-14T10:10:00Z")).unwrap();
+    let err = store.reopen_meeting(m.id, "again", at("2023-11-14T10:11:00Z")).unwrap_err();
+    assert!(matches!(err, qprm::Error::NotApproved { .. }), "{err:?}");
+
+    let minutes: Vec<_> = store.meeting_history(m.id).unwrap().into_iter().filter(|h| h.field == "minutes").collect();
+    let words: Vec<String> = minutes.iter().map(|h| format!("{} {}", h.at, h.describe())).collect();
+    assert_eq!(
+        words,
+        ["2023-11-14T10:05:00Z minutes approved", "2023-11-14T10:09:00Z minutes reopened (decision misquoted)"]
+    );
+    assert_eq!(minutes[0].old.as_deref(), Some("not_approved"));
+    assert_eq!(minutes[1].old.as_deref(), Some("approved"));
+    let next = store.approve_meeting(m.id, today(), at("2023-11-14T10:12:00Z")).unwrap();
+    assert!(next.approved_at.is_some());
+    assert_eq!(store.meeting_history(m.id).unwrap().last().unwrap().old.as_deref(), Some("reopened"));
+}
+
+#[test]
+fn minutes_of_a_meeting_not_yet_held_cannot_be_approved() {
+    let (_f, mut store, _) = loaded();
+    let m = store
+        .create_meeting(&NewMeeting {
+            date: NaiveDate::from_ymd_opt(2023, 12, 12),
+            period: "2023-11".parse::<Period>().ok(),
+            ..Default::default()
+        })
+        .unwrap();
+    let err = store.approve_meeting(m.id, today(), at("2023-11-14T10:00:00Z")).unwrap_err().to_string();
+    assert!(err.contains("has not happened yet"), "{err}");
+    assert_eq!(store.meeting(m.id).unwrap().approved_at, None);
 }

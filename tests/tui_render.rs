@@ -98,6 +98,20 @@ fn forms_help_and_search_render() {
 }
 
 #[test]
+fn attendance_form_and_an_approved_meeting_render() {
+    let mut s = screen(Mode::default(), true);
+    s.key(KeyCode::Char('w')).type_text("Dev Patel").key(KeyCode::Tab);
+    snapshot("attendance_form_80x24", &draw(&s, 80, 24));
+    s.key(KeyCode::Esc).key(KeyCode::Esc);
+    let mut cli = qprm::store::Store::open(&s.path, "cli").unwrap();
+    let noon = chrono::DateTime::parse_from_rfc3339("2023-11-14T12:00:00Z").unwrap().with_timezone(&chrono::Utc);
+    cli.approve_meeting(s.app.meeting.id, common::tui::today(), noon).unwrap();
+    s.app.reload(&s.store).unwrap();
+    let t = text(&draw(&s, 160, 48));
+    assert!(t.contains("APPROVED 2023-11-14 (locked)"), "the header says the record is locked: {t}");
+}
+
+#[test]
 fn present_mode_is_calm() {
     let mut s = screen(Mode { present: true, ..Mode::default() }, true);
     s.key(KeyCode::Char('1'));

@@ -383,3 +383,87 @@ fn the_actions_section_shows_the_net_changes_since_the_last_meeting() {
     assert_eq!(words.len(), 1, "{words:?}");
     assert!(words[0].starts_with("due: ") && words[0].ends_with("→ 2024-03-31 — awaiting data"), "{words:?}");
 }
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+}
+
+/// `w` on the agenda overview: a late arrival, an apology sent on the day,
+/// a name recorded in error; each change kept in the meeting's history.
+#[test]
+fn attendance_from_the_overview() {
+    let mut s = screen(Mode::default(), true);
+    assert_eq!(s.app.screen, View::Overview);
+    s.key(KeyCode::Char('w'));
+    let Overlay::Form(form) = &s.app.overlay else { panic!("w opens the attendance form") };
+    assert_eq!(form.fields.iter().map(|f| f.label).collect::<Vec<_>>(), ["Present", "Apologies", "Remove"]);
+    s.key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("an empty form stays open") };
+    assert_eq!(form.error.as_deref(), Some("Type a name: someone present, an apology, or a name to remove"));
+
+    // Dev arrived late; Early Help's Head sent apologies after all (recorded as present).
+    s.type_text("Dev Patel").key(KeyCode::Tab).type_text("head of service, early help");
+    let effect = s.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).expect("a write");
+    assert!(matches!(&effect, Effect::UpdateAttendance(c) if c.present == ["Dev Patel"]));
+    assert!(matches!(s.app.overlay, Overlay::Form(_)), "nothing shown as saved before the commit");
+    s.app.perform(&mut s.store, effect).unwrap();
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert_eq!(
+        s.app.status.as_deref(),
+        Some("✓ Saved attendance: Dev Patel: added as present; Head of Service, Early Help: present → apologies")
+    );
+    assert!(s.app.meeting.attendees.contains(&"Dev Patel".to_string()), "the overview shows it at once");
+    assert!(s.app.meeting.apologies.contains(&"Head of Service, Early Help".to_string()));
+    let history = s.store.meeting_history(s.app.meeting.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history.iter().all(|h| h.actor == "chair" && h.field == "attendance"));
+
+    // Removing a name nobody recorded: the form says who is, and nothing changes.
+    s.key(KeyCode::Char('w')).key(KeyCode::Tab).key(KeyCode::Tab).type_text("Zed").key(KeyCode::Enter);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("form should stay open") };
+    let error = form.error.as_deref().unwrap();
+    assert!(error.starts_with("Not saved: Zed is not recorded at the meeting of 2023-11-14"), "{error}");
+    assert!(error.contains("Dev Patel"), "names the known ones: {error}");
+    assert_eq!(s.store.meeting_history(s.app.meeting.id).unwrap().len(), 2);
+    s.key(KeyCode::Esc).key(KeyCode::Esc);
+    s.key(KeyCode::Char('w')).key(KeyCode::Tab).key(KeyCode::Tab).type_text("dev patel").key(KeyCode::Enter);
+    assert!(!s.store.meeting(s.app.meeting.id).unwrap().attendees.contains(&"Dev Patel".to_string()));
+}
+
+/// Once the minutes are approved, every edit from the screen is refused
+/// with a status line that says when and how to reopen; a form opened
+/// before the approval keeps its text and is not saved.
+#[test]
+fn an_approved_meeting_refuses_the_screens_writes() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]d").type_text("Agree the sufficiency plan");
+    let before = s.store.meeting(s.app.meeting.id).unwrap().decisions;
+    let mut cli = Store::open(&s.path, "cli").unwrap();
+    cli.approve_meeting(s.app.meeting.id, today(), at("2023-11-14T12:00:00Z")).unwrap();
+
+    s.key(KeyCode::Enter);
+    let locked = "Minutes approved 2023-11-14, locked: qprm meeting reopen 2023-11-14 --note WHY";
+    assert_eq!(s.app.status.as_deref(), Some(locked));
+    let Overlay::Form(form) = &s.app.overlay else { panic!("the form keeps its text") };
+    assert_eq!(form.error.as_deref(), Some(format!("Not saved: {locked}").as_str()));
+    assert_eq!(form.fields[0].value(), "Agree the sufficiency plan");
+    assert_eq!(s.store.meeting(s.app.meeting.id).unwrap().decisions, before);
+    s.key(KeyCode::Esc).key(KeyCode::Esc);
+
+    s.app.reload(&s.store).unwrap();
+    s.key(KeyCode::Char('4'));
+    for k in ['a', 'd', 'x', 'c', 's', 'e', 'u', 'w'] {
+        s.app.status = None;
+        s.key(KeyCode::Char(k));
+        assert_eq!(s.app.status.as_deref(), Some(locked), "{k}");
+        assert!(matches!(s.app.overlay, Overlay::None), "{k} opens nothing");
+    }
+    s.key(KeyCode::Char('g'));
+    s.key(KeyCode::Char('w'));
+    assert_eq!(s.app.status.as_deref(), Some(locked));
+
+    cli.reopen_meeting(s.app.meeting.id, "a decision was missed", at("2023-11-14T12:30:00Z")).unwrap();
+    s.app.reload(&s.store).unwrap();
+    s.key(KeyCode::Char('w'));
+    assert!(matches!(s.app.overlay, Overlay::Form(_)), "reopened: the screen records again");
+}

@@ -1,10 +1,23 @@
-//! `qprm meeting new|list`, `qprm decision add` and `qprm decisions`.
+//! `qprm meeting new|list|update|approve|reopen`, `qprm decision add` and
+//! `qprm decisions`.
 
 use super::table::{Cell, Table};
 use super::{Ctx, DecisionCommand, JsonStream, MeetingCommand};
 use crate::domain::dates::parse_day;
+use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
-use crate::store::{DecisionFilter, MeetingRecord, NewMeeting};
+use crate::store::{AttendanceChange, DecisionFilter, MeetingRecord, NewMeeting};
+
+/// "present: A; B · apologies: C · chair: D", for after a change.
+fn attendance_line(m: &MeetingRecord) -> String {
+    let list = |v: &[String], none: &str| if v.is_empty() { none.to_string() } else { v.join("; ") };
+    clean(&format!(
+        "present: {} · apologies: {} · chair: {}",
+        list(&m.attendees, "—"),
+        list(&m.apologies, "none"),
+        m.chair.as_deref().unwrap_or("—")
+    ))
+}
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
     match cmd {
@@ -33,6 +46,52 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
             );
             Ok(())
         }
+        MeetingCommand::Update { meeting, attendees, apologies, remove, chair, json } => {
+            let mut store = ctx.open_existing_for_writing()?;
+            let m = store.find_meeting(&meeting)?;
+            let change = AttendanceChange { present: attendees, apologies, remove, chair };
+            let update = store.update_attendance(m.id, &change, ctx.now)?;
+            if json {
+                return ctx.json(&update.meeting);
+            }
+            for c in &update.changes {
+                ctx.line(clean(&c.describe()))?;
+            }
+            for u in &update.unchanged {
+                eprintln!("{}", clean(&format!("unchanged: {u}")));
+            }
+            let line = attendance_line(&update.meeting);
+            ctx.line(format!("meeting {} ({}): {line}", update.meeting.id, update.meeting.date))
+        }
+        MeetingCommand::Approve { meeting, json } => {
+            let mut store = ctx.open_existing_for_writing()?;
+            let m = store.find_meeting(&meeting)?;
+            let m = store.approve_meeting(m.id, ctx.today, ctx.now)?;
+            if json {
+                return ctx.json(&m);
+            }
+            ctx.line(format!(
+                "approved the minutes of meeting {} ({}) at {}: its record is now locked (reopen with `qprm meeting reopen {} --note WHY`)",
+                m.id,
+                m.date,
+                m.approved_at.as_deref().unwrap_or("—"),
+                m.date
+            ))
+        }
+        MeetingCommand::Reopen { meeting, note, json } => {
+            let mut store = ctx.open_existing_for_writing()?;
+            let m = store.find_meeting(&meeting)?;
+            let m = store.reopen_meeting(m.id, &note, ctx.now)?;
+            if json {
+                return ctx.json(&m);
+            }
+            ctx.line(clean(&format!(
+                "reopened meeting {} ({}): its record can change again; the reason is kept in its history: {}",
+                m.id,
+                m.date,
+                note.trim()
+            )))
+        }
         MeetingCommand::List { limit, json } => {
             let store = ctx.open_existing()?;
             let meetings = store.meetings(limit)?;
@@ -51,6 +110,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
                 ("agenda", 6),
                 ("decisions", 9),
                 ("actions", 7),
+                ("minutes", 19),
             ]);
             for m in &meetings {
                 t.row(vec![
@@ -61,6 +121,10 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
                     m.agenda.len().to_string().into(),
                     m.decisions.to_string().into(),
                     m.actions_raised.to_string().into(),
+                    match &m.approved_at {
+                        Some(at) => format!("approved {}", at.get(..10).unwrap_or(at)).into(),
+                        None => "not approved".into(),
+                    },
                 ]);
             }
             t.print(ctx.out, ctx.colour).map_err(super::write_err)

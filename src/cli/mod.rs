@@ -224,6 +224,45 @@ pub enum MeetingCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Attendance as it really was: late arrivals, apologies on the day, a new chair
+    Update {
+        /// Meeting id or date
+        meeting: String,
+        /// Someone present (repeat); moves them from apologies if listed there
+        #[arg(long = "attendee", value_name = "NAME")]
+        attendees: Vec<String>,
+        /// Someone who sent apologies (repeat); moves them from present if listed there
+        #[arg(long = "apology", value_name = "NAME")]
+        apologies: Vec<String>,
+        /// A name recorded in error (repeat)
+        #[arg(long, value_name = "NAME")]
+        remove: Vec<String>,
+        /// Who chaired the meeting
+        #[arg(long, value_name = "NAME")]
+        chair: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record that the minutes were agreed; the meeting's record is then locked
+    Approve {
+        /// Meeting id or date
+        meeting: String,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Unlock an approved meeting's record, saying why (kept in its history)
+    Reopen {
+        /// Meeting id or date
+        meeting: String,
+        /// Why the approved minutes must change
+        #[arg(long, value_name = "WHY")]
+        note: String,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -328,12 +367,15 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     pub colour: bool,
     pub today: NaiveDate,
+    /// The moment this command runs, for what it records (read once here,
+    /// so the store never reads the clock for it).
+    pub now: chrono::DateTime<chrono::Utc>,
     db: Option<PathBuf>,
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
-        Ctx { out, colour, today: crate::domain::dates::today(), db }
+        Ctx { out, colour, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.
@@ -430,8 +472,27 @@ pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
     }
 }
 
-/// Runs one parsed command line.
+/// Runs one parsed command line. The store's typed errors are worded here
+/// for a command line (what to type next).
 pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
+    dispatch(cli, ctx).map_err(worded)
+}
+
+/// A typed store error as a command-line user reads it: the same sentence
+/// plus the command that gets them further.
+fn worded(e: Error) -> Error {
+    match &e {
+        Error::MeetingApproved { date, .. } => Error::Invalid(format!(
+            "{e}. To change it, reopen it first: qprm meeting reopen {date} --note \"why it must change\""
+        )),
+        Error::NotApproved { date, .. } => {
+            Error::Invalid(format!("{e}; approve them with `qprm meeting approve {date}`"))
+        }
+        _ => e,
+    }
+}
+
+fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
     let mode = crate::tui::app::Mode {
         present: cli.present,
         read_only: cli.read_only || cli.follow,

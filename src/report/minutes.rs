@@ -1,6 +1,7 @@
 //! Minutes as Markdown (renders cleanly on common viewers) and HTML (one
 //! self-contained file that prints on A4 with a page break between
-//! services). All text is sanitised, and escaped for its format.
+//! services). Both open with whether these minutes and the previous
+//! meeting's were agreed. All text is sanitised, and escaped for its format.
 
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
@@ -9,6 +10,59 @@ use std::fmt::Write;
 
 fn long_date(iso: &str) -> String {
     crate::domain::dates::parse_iso(iso).map(|d| d.format("%-d %B %Y").to_string()).unwrap_or_else(|_| iso.to_string())
+}
+
+/// "approved on 20 November 2023 (by cli)", or "not yet approved".
+fn approval_words(approved_at: Option<&str>, approved_by: Option<&str>) -> String {
+    match approved_at {
+        Some(at) => {
+            let by = approved_by.map(|b| format!(" (by {b})")).unwrap_or_default();
+            format!("approved on {}{by}", long_date(at.get(..10).unwrap_or(at)))
+        }
+        None => "not yet approved".into(),
+    }
+}
+
+/// These minutes' state: each approval and reopening in order, a
+/// reopening with its reason, so a reader sees why approved minutes changed.
+fn this_approval(m: &Minutes) -> String {
+    let mt = &m.meeting;
+    if m.approval_history.is_empty() {
+        return approval_words(mt.approved_at.as_deref(), mt.approved_by.as_deref());
+    }
+    let mut steps: Vec<String> = m
+        .approval_history
+        .iter()
+        .map(|h| {
+            let day = long_date(h.at.get(..10).unwrap_or(&h.at));
+            match h.new.as_deref() {
+                Some("reopened") => {
+                    let why = h.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                    format!("reopened on {day} (by {}){why}", h.actor)
+                }
+                _ => format!("approved on {day} (by {})", h.actor),
+            }
+        })
+        .collect();
+    if mt.approved_at.is_none() {
+        steps.push("not yet approved again".into());
+    }
+    steps.join("; ")
+}
+
+/// The opening line about the previous meeting's minutes, and what follows.
+fn previous_lines(m: &Minutes) -> Option<[String; 2]> {
+    let p = m.previous.as_ref()?;
+    let carried: usize =
+        m.services.iter().map(|s| &s.business).chain([&m.other_business]).map(|b| b.carried_forward.len()).sum();
+    Some([
+        format!(
+            "Minutes of the meeting of {}: {}.",
+            long_date(&p.date),
+            approval_words(p.approved_at.as_deref(), p.approved_by.as_deref())
+        ),
+        format!("Actions carried forward: {carried}, reviewed below, under their service or Other business."),
+    ])
 }
 
 fn value(r: &KpiRow, v: Option<f64>) -> String {
@@ -65,7 +119,11 @@ pub fn markdown(m: &Minutes) -> String {
     } else {
         mt.apologies.iter().map(|a| md(a)).collect::<Vec<_>>().join("; ")
     };
-    let _ = writeln!(o, "- **Apologies:** {apologies}\n");
+    let _ = writeln!(o, "- **Apologies:** {apologies}");
+    let _ = writeln!(o, "- **These minutes:** {}\n", md(&this_approval(m)));
+    if let Some([approval, carried]) = previous_lines(m) {
+        let _ = writeln!(o, "## Minutes of the previous meeting\n\n{}\n\n{}\n", md(&approval), md(&carried));
+    }
     for (i, s) in m.services.iter().enumerate() {
         let _ = writeln!(o, "## {}. {}\n", i + 1, md(&s.service.name));
         if let Some(head) = &s.service.head {
@@ -186,7 +244,7 @@ th, td { border: 1px solid #bbb; padding: 3pt 5pt; text-align: left; vertical-al
 th { background: #eef1f6; } tr { page-break-inside: avoid; }
 .red { font-weight: bold; color: #9c0006; } .amber { color: #7a5a00; } .overdue { font-weight: bold; color: #9c0006; }
 section.service { page-break-before: always; } section.service:first-of-type { page-break-before: auto; }
-dl.meta dt { font-weight: bold; float: left; width: 7em; } dl.meta dd { margin-left: 7.5em; }
+dl.meta dt { font-weight: bold; float: left; width: 8em; } dl.meta dd { margin-left: 8.5em; }
 @media print { a { color: inherit; text-decoration: none; } }";
 
 pub fn html(m: &Minutes) -> String {
@@ -204,12 +262,21 @@ pub fn html(m: &Minutes) -> String {
     };
     let _ = write!(
         o,
-        "<dt>Reviewing</dt><dd>{}</dd>\n<dt>Chair</dt><dd>{}</dd>\n<dt>Present</dt><dd>{}</dd>\n<dt>Apologies</dt><dd>{}</dd>\n</dl>\n",
+        "<dt>Reviewing</dt><dd>{}</dd>\n<dt>Chair</dt><dd>{}</dd>\n<dt>Present</dt><dd>{}</dd>\n<dt>Apologies</dt><dd>{}</dd>\n<dt>These minutes</dt><dd>{}</dd>\n</dl>\n",
         h(&mt.period),
         h(mt.chair.as_deref().unwrap_or("—")),
         list(&mt.attendees, "—"),
-        list(&mt.apologies, "none")
+        list(&mt.apologies, "none"),
+        h(&this_approval(m))
     );
+    if let Some([approval, carried]) = previous_lines(m) {
+        let _ = writeln!(
+            o,
+            "<div class=\"previous\">\n<h2>Minutes of the previous meeting</h2>\n<p>{}</p>\n<p>{}</p>\n</div>",
+            h(&approval),
+            h(&carried)
+        );
+    }
     for (i, s) in m.services.iter().enumerate() {
         let _ = write!(o, "<section class=\"service\">\n<h2>{}. {}</h2>\n", i + 1, h(&s.service.name));
         if let Some(head) = &s.service.head {

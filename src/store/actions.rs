@@ -1,6 +1,7 @@
 //! Actions and their history. Every change writes one history row per field
 //! (old → new, when, which actor, in which meeting) in the same transaction
-//! as the change, so the record and its audit trail cannot disagree.
+//! as the change, so the record and its audit trail cannot disagree. A
+//! change made in a meeting whose minutes are approved is refused.
 
 use super::{Store, now};
 use crate::domain::action::generated_ref;
@@ -249,6 +250,9 @@ impl Store {
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(m) = new.meeting {
+            super::meetings::refuse_if_approved(&tx, m)?;
+        }
         let owner_id = owner_id(&tx, owner)?;
         // Skip numbers a pack happened to use, so refs stay unique.
         let reference = loop {
@@ -314,6 +318,11 @@ impl Store {
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A change made in a meeting is part of its record; one made
+        // between meetings (no meeting) is not locked by any approval.
+        if let Some(m) = change.meeting {
+            super::meetings::refuse_if_approved(&tx, m)?;
+        }
         let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
         let ts = now();
         for (field, old, new) in &fields {

@@ -1,6 +1,7 @@
 //! The decision register: decisions recorded in a meeting, usually against a
 //! service. Decisions are never deleted; withdrawing one is a status change
-//! with a reason, kept in `decision_history`.
+//! with a reason, kept in `decision_history`. A decision belongs to its
+//! meeting's record: once the minutes are approved it cannot change.
 
 use super::{Store, now};
 use crate::domain::DecisionStatus;
@@ -48,6 +49,7 @@ impl Store {
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        super::meetings::refuse_if_approved(&tx, meeting)?;
         let ts = now();
         tx.execute(
             "INSERT INTO decisions (meeting_id, service_id, text, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'recorded', ?4, ?4)",
@@ -88,6 +90,7 @@ impl Store {
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        super::meetings::refuse_if_approved(&tx, current.meeting)?;
         let ts = now();
         tx.execute("UPDATE decisions SET status = 'withdrawn', updated_at = ?2 WHERE id = ?1", params![id, ts])?;
         tx.execute(

@@ -1,17 +1,18 @@
-//! What the minutes of one meeting record: attendance, then per service in
-//! agenda order its headline data (reds and ambers), audits, decisions, new
-//! actions and carried-forward actions with their net updates since the
-//! last meeting; then the meeting's own business (no service) alike, and an
-//! owner summary counting both. Overdue is judged as of the meeting's
-//! date, so the minutes read the same whenever they are produced.
+//! What the minutes of one meeting record: attendance and whether these
+//! minutes were agreed, whether the previous meeting's were, then per
+//! service in agenda order its headline data (reds and ambers), audits,
+//! decisions, new actions and carried-forward actions with their net updates
+//! since the last meeting; then the meeting's own business (no service)
+//! alike, and an owner summary counting both. Overdue is judged as of the
+//! meeting's date, so the minutes read the same whenever they are produced.
 
 use super::{
-    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo, Store,
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiRow, MeetingHistoryEntry, MeetingRecord,
+    ServiceInfo, Store,
 };
 use crate::domain::history::Window;
 use crate::domain::{DecisionStatus, Period, Rag};
 use crate::error::{Error, Result};
-use rusqlite::OptionalExtension;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CarriedAction {
@@ -54,10 +55,25 @@ pub struct OwnerSummary {
     pub overdue: usize,
 }
 
+/// The meeting before this one, whose minutes this meeting agrees.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PreviousMeeting {
+    pub id: i64,
+    pub date: String,
+    /// When its minutes were agreed (UTC, RFC 3339), or null: not yet.
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Minutes {
     pub format: &'static str,
     pub meeting: MeetingRecord,
+    /// Each approval and reopening of these minutes, oldest first (a
+    /// reopening carries its reason as `note`).
+    pub approval_history: Vec<MeetingHistoryEntry>,
+    /// The meeting before this one, or null for the first meeting.
+    pub previous: Option<PreviousMeeting>,
     /// Service names by id, for headings.
     pub services: Vec<MinutesService>,
     /// Decisions and actions that belong to the meeting, not to one service.
@@ -96,7 +112,22 @@ impl Store {
             .filter(|(_, (open, _))| *open > 0)
             .map(|(owner, (open, overdue))| OwnerSummary { owner, open, overdue })
             .collect();
-        Ok(Minutes { format: "qprm-minutes/1", meeting: m, services, other_business, action_summary })
+        let approval_history = self.meeting_history(m.id)?.into_iter().filter(|h| h.field == "minutes").collect();
+        let previous = self.previous_meeting(&m)?.map(|p| PreviousMeeting {
+            id: p.id,
+            date: p.date,
+            approved_at: p.approved_at,
+            approved_by: p.approved_by,
+        });
+        Ok(Minutes {
+            format: "qprm-minutes/1",
+            meeting: m,
+            approval_history,
+            previous,
+            services,
+            other_business,
+            action_summary,
+        })
     }
 
     /// A meeting's decisions and actions for one service, or meeting-wide
@@ -133,16 +164,9 @@ impl Store {
 
     /// Which changes a meeting reviews: since the meeting before it.
     pub fn review_window(&self, m: &MeetingRecord) -> Result<Window> {
-        let previous: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT date FROM meetings WHERE date < ?1 OR (date = ?1 AND id < ?2) ORDER BY date DESC, id DESC LIMIT 1",
-                rusqlite::params![m.date, m.id],
-                |r| r.get(0),
-            )
-            .optional()?;
         let day = |s: &str| crate::domain::dates::parse_iso(s).map_err(Error::Database);
-        Ok(Window::new(m.id, day(&m.date)?, previous.as_deref().map(day).transpose()?))
+        let previous = self.previous_meeting(m)?.map(|p| day(&p.date)).transpose()?;
+        Ok(Window::new(m.id, day(&m.date)?, previous))
     }
 
     /// The net changes to one action (by row id) within `window`, newest

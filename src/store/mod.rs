@@ -27,8 +27,8 @@ pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
-pub use meetings::{MeetingRecord, NewMeeting};
-pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, net_updates};
+pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
+pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting, net_updates};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
@@ -382,7 +382,12 @@ pub fn partial_path(dest: &Path) -> PathBuf {
 
 /// UTC timestamp for history rows, second precision.
 pub(crate) fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    timestamp(chrono::Utc::now())
+}
+
+/// A caller's `now` as history rows store it (UTC, second precision).
+pub(crate) fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Marks a write transaction as this database's (schema v5's `file_mark`):

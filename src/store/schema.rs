@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     V3,
     include_str!("schema_v4.sql"),
     include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

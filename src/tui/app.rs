@@ -9,7 +9,8 @@ use crate::domain::{ActionStatus, Rag};
 use crate::error::Result;
 use crate::store::Position;
 use crate::store::{
-    ActionChange, ActionHistoryEntry, AgendaLine, DecisionRecord, Hit, MeetingRecord, NewAction, ServiceView, Store,
+    ActionChange, ActionHistoryEntry, AgendaLine, AttendanceChange, DecisionRecord, Hit, MeetingRecord, NewAction,
+    ServiceView, Store,
 };
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
@@ -88,6 +89,7 @@ pub enum Effect {
         service: Option<String>,
         text: String,
     },
+    UpdateAttendance(AttendanceChange),
     Undo,
     Search(String),
     /// The selected action changed: load just its history.
@@ -100,9 +102,11 @@ impl Effect {
     /// True for effects that write to the database.
     pub fn writes(&self) -> bool {
         match self {
-            Effect::RecordAction(_) | Effect::UpdateAction { .. } | Effect::RecordDecision { .. } | Effect::Undo => {
-                true
-            }
+            Effect::RecordAction(_)
+            | Effect::UpdateAction { .. }
+            | Effect::RecordDecision { .. }
+            | Effect::UpdateAttendance(_)
+            | Effect::Undo => true,
             Effect::Search(_) | Effect::History | Effect::Reload => false,
         }
     }
@@ -251,6 +255,8 @@ impl App {
     /// Loads everything the screen shows from the store: the overview, the
     /// current service's view and the selected action's history.
     pub fn reload(&mut self, store: &Store) -> Result<()> {
+        // Attendance and approval may have changed here or on another screen.
+        self.meeting = store.meeting(self.meeting.id)?;
         // The overview's counts cover every service: read only while it is
         // on screen (g loads it afresh), not on each move between services.
         if self.screen == Screen::Overview || self.agenda.is_empty() {
@@ -377,6 +383,14 @@ impl App {
             self.status = Some(format!("Read-only: this screen cannot change the record (opened with {why})"));
             return None;
         }
+        if action.edits()
+            && let Some(at) = &self.meeting.approved_at
+        {
+            let approved_on = at.get(..10).unwrap_or(at).to_string();
+            let (meeting, date) = (self.meeting.id, self.meeting.date.clone());
+            self.status = Some(screen_words(&crate::Error::MeetingApproved { meeting, date, approved_on }));
+            return None;
+        }
         self.status = None;
         self.on_action(action)
     }
@@ -464,6 +478,7 @@ impl App {
                 let service = self.service_on_screen().map(str::to_string);
                 self.overlay = Overlay::Form(Box::new(Form::decision(service.as_deref())));
             }
+            Action::Attendance => self.overlay = Overlay::Form(Box::new(Form::attendance())),
             Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit => {
                 return self.on_action_key(action);
             }
@@ -617,6 +632,9 @@ impl App {
             (FormKind::Decision { .. }, Submission::Decision { text, service }) => {
                 Effect::RecordDecision { service, text }
             }
+            (FormKind::Attendance, Submission::Attendance { present, apologies, remove }) => {
+                Effect::UpdateAttendance(AttendanceChange { present, apologies, remove, chair: None })
+            }
             _ => return None,
         })
     }
@@ -702,6 +720,18 @@ impl App {
                     Err(e) => self.form_error(e),
                 }
             }
+            // The clock is read here, at the loop's edge, for the store.
+            Effect::UpdateAttendance(change) => {
+                match store.update_attendance(self.meeting.id, &change, chrono::Utc::now()) {
+                    Ok(done) => {
+                        self.overlay = Overlay::None;
+                        let what: Vec<String> = done.changes.iter().map(|c| c.describe()).collect();
+                        self.status = Some(format!("✓ Saved attendance: {}", what.join("; ")));
+                        self.meeting = done.meeting;
+                    }
+                    Err(e) => self.form_error(e),
+                }
+            }
             Effect::Undo => {
                 let Some(entry) = self.undo.pop() else { return Ok(()) };
                 let reason = crate::domain::history::UNDO_NOTE.to_string();
@@ -729,7 +759,7 @@ impl App {
                     Ok(msg) => self.status = Some(msg),
                     Err(e) => {
                         self.undo.push(entry);
-                        self.status = Some(format!("Could not undo: {e}"));
+                        self.status = Some(format!("Could not undo: {}", screen_words(&e)));
                     }
                 }
             }
@@ -738,9 +768,15 @@ impl App {
     }
 
     fn form_error(&mut self, e: crate::Error) {
+        let words = format!("Not saved: {}", screen_words(&e));
+        // Approved meanwhile (on another screen or the CLI): the status line
+        // says so too; the form keeps its text, as a draft.
+        if matches!(e, crate::Error::MeetingApproved { .. }) {
+            self.status = Some(screen_words(&e));
+        }
         match &mut self.overlay {
-            Overlay::Form(f) => f.error = Some(format!("Not saved: {e}")),
-            _ => self.status = Some(format!("Not saved: {e}")),
+            Overlay::Form(f) => f.error = Some(words),
+            _ => self.status = Some(words),
         }
     }
 
@@ -796,6 +832,7 @@ impl App {
             FormKind::EditAction { reference } | FormKind::Carry { reference } => {
                 store.action(reference, self.today).ok().and_then(|a| a.service)
             }
+            FormKind::Attendance => None,
         };
         if let Some(pos) = service.and_then(|s| self.meeting.agenda.iter().position(|a| *a == s)) {
             self.current = pos;
@@ -836,5 +873,17 @@ impl App {
     /// Quitting with a half-filled form asks first.
     pub fn has_unsaved_text(&self) -> bool {
         matches!(&self.overlay, Overlay::Form(f) if f.is_dirty())
+    }
+}
+
+/// A store error as the meeting screen words it. An approved meeting says
+/// how to reopen it (from a command line: the screen cannot), short enough
+/// for the status line of an 80-column screen.
+pub fn screen_words(e: &crate::Error) -> String {
+    match e {
+        crate::Error::MeetingApproved { date, approved_on, .. } => {
+            format!("Minutes approved {approved_on}, locked: qprm meeting reopen {date} --note WHY")
+        }
+        _ => e.to_string(),
     }
 }

@@ -1,4 +1,5 @@
-//! Capture forms: new action, edit action, carry forward, decision. Each
+//! Capture forms: new action, edit action, carry forward, decision,
+//! attendance. Each
 //! field is a single-line `ratatui-textarea`; Tab moves between fields, →
 //! at the end of the owner field accepts the suggested known owner, Enter
 //! validates and submits, Esc cancels, asking once when text would be lost.
@@ -30,7 +31,13 @@ pub enum FormKind {
     Decision {
         service: Option<String>,
     },
+    /// The meeting's own: names to add as present or as apologies, or to remove.
+    Attendance,
 }
+
+/// Separates several names in one attendance field. Not a comma: roles
+/// such as "Head of Service, Early Help" contain one.
+pub const NAME_SEPARATOR: char = ';';
 
 pub struct Field {
     pub label: &'static str,
@@ -80,6 +87,11 @@ pub enum Submission {
         text: String,
         /// `None`: the Service field was empty, a meeting-wide decision.
         service: Option<String>,
+    },
+    Attendance {
+        present: Vec<String>,
+        apologies: Vec<String>,
+        remove: Vec<String>,
     },
 }
 
@@ -143,6 +155,17 @@ impl Form {
         self.field("Service").map(Field::value).filter(|s| !s.is_empty())
     }
 
+    pub fn attendance() -> Form {
+        Form::with(
+            FormKind::Attendance,
+            vec![
+                Field::new("Present", "", "arrived late: a name; several: A; B"),
+                Field::new("Apologies", "", "sent apologies: a name (moves them from present); several: A; B"),
+                Field::new("Remove", "", "recorded in error: a name; several: A; B"),
+            ],
+        )
+    }
+
     fn with(kind: FormKind, fields: Vec<Field>) -> Form {
         let mut form = Form { kind, fields, focus: 0, error: None, confirm_discard: false };
         form.show_cursor();
@@ -169,6 +192,8 @@ impl Form {
             FormKind::EditAction { reference } => ("edit_action", reference.clone()),
             FormKind::Carry { reference } => ("carry", reference.clone()),
             FormKind::Decision { service } => ("decision", service.clone().unwrap_or_default()),
+            // The meeting is the draft's own; there is nothing more to name.
+            FormKind::Attendance => ("attendance", String::new()),
         };
         (kind, target, self.fields.iter().map(Field::value).collect())
     }
@@ -181,6 +206,7 @@ impl Form {
             "edit_action" => Form::edit_action(target, "", "", ""),
             "carry" => Form::carry(target),
             "decision" => Form::decision(service),
+            "attendance" => Form::attendance(),
             _ => return None,
         };
         for (field, text) in form.fields.iter_mut().zip(fields) {
@@ -203,6 +229,7 @@ impl Form {
                 Some(_) => "Record a decision".into(),
                 None => "Record a decision for the meeting (no service)".into(),
             },
+            FormKind::Attendance => "Attendance".into(),
         }
     }
 
@@ -333,6 +360,16 @@ impl Form {
             FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
             FormKind::Decision { .. } => {
                 Ok(Submission::Decision { text: required(0, "The decision's text")?, service: self.service_value() })
+            }
+            FormKind::Attendance => {
+                let names = |i: usize| -> Vec<String> {
+                    value(i).split(NAME_SEPARATOR).map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect()
+                };
+                let (present, apologies, remove) = (names(0), names(1), names(2));
+                if present.is_empty() && apologies.is_empty() && remove.is_empty() {
+                    return Err((0, "Type a name: someone present, an apology, or a name to remove".into()));
+                }
+                Ok(Submission::Attendance { present, apologies, remove })
             }
         }
     }

@@ -22,6 +22,7 @@ pub enum Action {
     CycleStatus,
     Edit,
     EarlierDecisions,
+    Attendance,
     Undo,
     Timer,
     Search,
@@ -41,6 +42,7 @@ impl Action {
                 | Action::CarryForward
                 | Action::CycleStatus
                 | Action::Edit
+                | Action::Attendance
                 | Action::Undo
         )
     }
@@ -90,6 +92,7 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('s')], "s", Action::CycleStatus, "cycle the selected action's status", None),
     b(&[Char('e')], "e", Action::Edit, "edit the selected action", None),
     b(&[Char('p')], "p", Action::EarlierDecisions, "show or hide earlier decisions for this service", None),
+    b(&[Char('w')], "w", Action::Attendance, "who is here: add someone present or an apology, or remove a name", None),
     b(&[Char('u')], "u", Action::Undo, "undo the last change made from this screen", Some("undo")),
     b(&[Char('t')], "t", Action::Timer, "start / pause this item's timer", Some("timer")),
     b(&[Char('/')], "/", Action::Search, "search indicators, actions and decisions", Some("search")),
@@ -140,6 +143,7 @@ mod tests {
             ('c', Action::CarryForward),
             ('s', Action::CycleStatus),
             ('u', Action::Undo),
+            ('w', Action::Attendance),
             ('t', Action::Timer),
             ('/', Action::Search),
             ('g', Action::Overview),

@@ -108,9 +108,22 @@ pub fn base_pack() -> serde_json::Value {
     })
 }
 
+/// Winds a database back from schema v6 (the meeting's history and
+/// approval), as one written before it.
+pub fn undo_v6(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "DROP TABLE meeting_history;
+         ALTER TABLE meetings DROP COLUMN approved_at;
+         ALTER TABLE meetings DROP COLUMN approved_by;
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+}
+
 /// Winds a database back from schema v5 (the file's mark and its
-/// triggers), as one written before it; leaves `user_version` to the caller.
+/// triggers), and the later schemas, as one written before it.
 pub fn undo_v5(conn: &rusqlite::Connection) {
+    undo_v6(conn);
     let marks: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'mark%'")
         .unwrap()

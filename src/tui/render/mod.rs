@@ -83,6 +83,10 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         spans.push(Span::raw(format!("· {} ", clean(head))));
     }
     spans.push(Span::raw(format!("· {timer}")));
+    // Every edit is refused on an approved meeting: say why before a key is pressed.
+    if let Some(at) = &m.approved_at {
+        spans.push(Span::styled(format!(" · APPROVED {} (locked)", clean(at.get(..10).unwrap_or(at))), theme.header()));
+    }
     if !app.mode.present {
         use crate::tui::app::Role;
         let chair = app.chair_label.as_deref().map(clean);

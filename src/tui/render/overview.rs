@@ -20,9 +20,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Span::styled("Chair: ", theme.header()),
         Span::raw(clean(m.chair.as_deref().unwrap_or("—"))),
     ])];
-    lines.push(Line::raw(format!("Present: {}", clean(&m.attendees.join(", ")))));
+    // "; " between names, as in the minutes: roles have commas of their own.
+    lines.push(Line::raw(format!("Present: {}", clean(&m.attendees.join("; ")))));
     if !m.apologies.is_empty() {
-        lines.push(Line::raw(format!("Apologies: {}", clean(&m.apologies.join(", ")))));
+        lines.push(Line::raw(format!("Apologies: {}", clean(&m.apologies.join("; ")))));
     }
     frame.render_widget(Paragraph::new(lines), info);
 
