@@ -48,7 +48,8 @@ fn generates_a_usable_deterministic_database_and_leaves_the_users_alone() {
     qprm(&a).args(["minutes", "24"]).assert().success().stdout(contains("## 1."));
     let store = qprm::store::Store::open(&a, "test").unwrap();
     let m = store.latest_meeting().unwrap().unwrap();
-    let view = store.service_view(&m, "service-01", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), 0).unwrap();
+    let view =
+        store.service_view(&m, "service-01", chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), 0, false).unwrap();
     assert_eq!(view.kpis.len(), 4);
     assert!(!view.actions.rows.is_empty());
     assert!(view.actions.total >= view.actions.rows.len());
@@ -73,13 +74,13 @@ fn the_actions_section_pages_through_a_long_list_in_order() {
     use qprm::store::ACTIONS_PAGE;
     let (_dir, store, m) = long_list();
     let (service, day) = (m.agenda[0].as_str(), meeting_day(&m));
-    let all = store.meeting_actions_page(m.id, Some(service), day, 0, usize::MAX / 2).unwrap();
+    let all = store.meeting_actions_page(m.id, Some(service), day, (0, usize::MAX / 2), true).unwrap();
     assert!(all.total > 3 * ACTIONS_PAGE, "a long list: {}", all.total);
     assert_eq!(all.rows.len(), all.total);
     // Pages stitch together into exactly the whole list.
     let mut stitched = Vec::new();
     for offset in (0..all.total).step_by(ACTIONS_PAGE) {
-        let page = store.meeting_actions_page(m.id, Some(service), day, offset, ACTIONS_PAGE).unwrap();
+        let page = store.meeting_actions_page(m.id, Some(service), day, (offset, ACTIONS_PAGE), true).unwrap();
         assert_eq!((page.total, page.offset), (all.total, offset));
         stitched.extend(page.rows);
     }
@@ -138,7 +139,7 @@ fn moving_through_a_long_actions_list_loads_the_page_around_the_selection() {
     assert_eq!(app.screen, Screen::Service);
     let total = app.view.as_ref().unwrap().actions.total;
     assert!(total > 3 * qprm::store::ACTIONS_PAGE);
-    let full = store.meeting_actions_page(m.id, Some(&m.agenda[0]), meeting_day(&m), 0, total).unwrap().rows;
+    let full = store.meeting_actions_page(m.id, Some(&m.agenda[0]), meeting_day(&m), (0, total), true).unwrap().rows;
     press(&mut app, &mut store, KeyCode::End);
     assert_eq!(app.selected[3], total - 1);
     assert_eq!(app.selected_action().unwrap().reference, full[total - 1].action.reference, "the last action");

@@ -104,6 +104,8 @@ fn every_save_lands(with_follower: bool) {
     }
     let statuses = stdout_json(&db.cmd().args(["actions", "--status", "all", "--json"]).output().unwrap());
     chair.send("x");
+    chair.wait_for("a note for the record");
+    chair.send("\r"); // Enter with the note empty saves without one
     chair.wait_for("✓ Saved ");
     let reference = saved_reference(&chair.screen());
     let before = statuses

@@ -389,7 +389,7 @@ fn open_actions_by_owner_come_from_the_covering_index() {
     assert!(!before.is_empty());
     assert_eq!(store.actions(&open).unwrap(), before, "same rows, same order, through the index");
     let m = store.latest_meeting().unwrap().unwrap();
-    let page = store.meeting_actions_page(m.id, Some(&m.agenda[0]), today(), 0, 50).unwrap();
+    let page = store.meeting_actions_page(m.id, Some(&m.agenda[0]), today(), (0, 50), false).unwrap();
     assert!(page.total > 0, "the meeting screen's pages work on an upgraded database");
 }
 

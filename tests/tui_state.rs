@@ -139,7 +139,7 @@ fn done_status_carry_and_undo_keep_history() {
         s.key(KeyCode::Down);
     }
     let first = s.app.selected_action().unwrap().clone();
-    s.key(KeyCode::Char('x'));
+    s.key(KeyCode::Char('x')).key(KeyCode::Enter); // the note is optional
     assert_eq!(s.store.action(&first.reference, today()).unwrap().status, ActionStatus::Done);
     assert!(s.app.status.as_deref().unwrap().starts_with("✓ Saved"));
     assert!(
@@ -183,7 +183,11 @@ fn undo_of_a_new_action_drops_it_with_a_reason_and_of_a_decision_withdraws_it() 
     s.key(KeyCode::Char('d')).type_text("Agree the plan").key(KeyCode::Enter);
     assert_eq!(s.app.view.as_ref().unwrap().decisions.len(), 1);
     s.key(KeyCode::Char('u'));
+    assert!(s.app.status.as_deref().unwrap().contains("decision \"Agree the plan\" withdrawn"), "{:?}", s.app.status);
+    assert!(s.app.view.as_ref().unwrap().decisions.is_empty(), "withdrawn: hidden, never a live twin");
+    s.key(KeyCode::Char('h'));
     assert_eq!(s.app.view.as_ref().unwrap().decisions[0].status, qprm::domain::DecisionStatus::Withdrawn);
+    s.key(KeyCode::Char('h'));
     s.key(KeyCode::Char('u'));
     let a = s.store.action_with_history("A1", today()).unwrap();
     assert_eq!(a.status, ActionStatus::Dropped, "undo never deletes");
@@ -309,7 +313,7 @@ fn status_keys_keep_acting_on_the_same_action() {
     let first = s.app.selected_action().unwrap().clone();
     assert_eq!(first.text, "Tie one", "earliest due first");
     let before = s.app.selected[3];
-    s.key(KeyCode::Char('s')).key(KeyCode::Char('s'));
+    s.key(KeyCode::Char('s')).key(KeyCode::Char('s')).key(KeyCode::Enter);
     assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
     assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Done);
     assert_eq!(s.app.selected[3], before, "closed in this meeting, it keeps its place");
@@ -377,7 +381,7 @@ fn the_actions_section_shows_the_net_changes_since_the_last_meeting() {
         ..Default::default()
     };
     cli.update_action(&reference, &change).unwrap();
-    s.key(KeyCode::Char('x')).key(KeyCode::Char('u'));
+    s.key(KeyCode::Char('x')).key(KeyCode::Enter).key(KeyCode::Char('u'));
     let words: Vec<String> =
         s.app.since_last_meeting.iter().map(|h| qprm::domain::history::describe_change(&h.as_change())).collect();
     assert_eq!(words.len(), 1, "{words:?}");
@@ -466,4 +470,58 @@ fn an_approved_meeting_refuses_the_screens_writes() {
     s.app.reload(&s.store).unwrap();
     s.key(KeyCode::Char('w'));
     assert!(matches!(s.app.overlay, Overlay::Form(_)), "reopened: the screen records again");
+}
+
+#[test]
+fn closing_asks_for_a_note_dropping_needs_one_and_e_edits_it() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]4");
+    while s.app.selected_action().unwrap().status != ActionStatus::Open {
+        s.key(KeyCode::Down);
+    }
+    let r = s.app.selected_action().unwrap().reference.clone();
+    s.key(KeyCode::Char('x')).type_text("all booked").key(KeyCode::Enter);
+    let a = s.store.action_with_history(&r, today()).unwrap();
+    assert_eq!(a.status, ActionStatus::Done);
+    assert_eq!(a.history.unwrap().last().unwrap().note.as_deref(), Some("all booked"));
+    // Dropping needs a reason: Enter with none is refused, nothing saved.
+    s.key(KeyCode::Char('D')).key(KeyCode::Enter);
+    assert_eq!(s.store.action(&r, today()).unwrap().status, ActionStatus::Done);
+    s.type_text("superseded by 2.3").key(KeyCode::Enter);
+    let a = s.store.action_with_history(&r, today()).unwrap();
+    assert_eq!(a.status, ActionStatus::Dropped);
+    assert_eq!(a.history.unwrap().last().unwrap().note.as_deref(), Some("superseded by 2.3"));
+    // e carries a note with the change.
+    s.key(KeyCode::Char('e')).key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Tab).type_text("owner agreed");
+    s.key(KeyCode::Enter);
+    let a = s.store.action_with_history(&r, today()).unwrap();
+    assert_eq!(a.history.unwrap().last().unwrap().note.as_deref(), Some("owner agreed"));
+}
+
+#[test]
+fn u_and_capital_u_undo_and_redo_this_screens_changes_only() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]4");
+    while s.app.selected_action().unwrap().status != ActionStatus::Open {
+        s.key(KeyCode::Down);
+    }
+    let r = s.app.selected_action().unwrap().reference.clone();
+    s.key(KeyCode::Char('x')).key(KeyCode::Enter);
+    s.key(KeyCode::Char('u'));
+    assert_eq!(s.app.status.as_deref(), Some(format!("↶ Undone on {r}: status: done → open").as_str()));
+    assert_eq!(s.store.action(&r, today()).unwrap().status, ActionStatus::Open);
+    s.key(KeyCode::Char('U'));
+    assert_eq!(s.app.status.as_deref(), Some(format!("↷ Redone on {r}: status: open → done").as_str()));
+    assert_eq!(s.store.action(&r, today()).unwrap().status, ActionStatus::Done);
+    // Another screen (or the CLI) changes it: u never reaches over that.
+    let mut other = Store::open(&s.path, "minutes").unwrap();
+    let reopen = qprm::store::ActionChange { status: Some(ActionStatus::InProgress), ..Default::default() };
+    other.update_action(&r, &reopen).unwrap();
+    s.key(KeyCode::Char('u'));
+    assert!(s.app.status.as_deref().unwrap().contains("changed since by another screen"), "{:?}", s.app.status);
+    assert_eq!(
+        s.store.action(&r, today()).unwrap().status,
+        ActionStatus::InProgress,
+        "left as the other screen set it"
+    );
 }

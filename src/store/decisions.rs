@@ -84,18 +84,28 @@ impl Store {
 
     /// Withdraws a decision (never deletes it); the reason goes to its history.
     pub fn withdraw_decision(&mut self, id: i64, reason: &str) -> Result<DecisionRecord> {
+        self.set_decision_status(id, DecisionStatus::Withdrawn, reason)
+    }
+
+    /// Puts a withdrawn decision back (the screen's redo, `U`); the reason
+    /// goes to its history like the withdrawal's.
+    pub fn reinstate_decision(&mut self, id: i64, reason: &str) -> Result<DecisionRecord> {
+        self.set_decision_status(id, DecisionStatus::Recorded, reason)
+    }
+
+    fn set_decision_status(&mut self, id: i64, to: DecisionStatus, reason: &str) -> Result<DecisionRecord> {
         let current = self.decision(id)?;
-        if current.status == DecisionStatus::Withdrawn {
-            return Err(Error::invalid(format!("decision {id} is already withdrawn")));
+        if current.status == to {
+            return Err(Error::invalid(format!("decision {id} is already {to}")));
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         super::meetings::refuse_if_approved(&tx, current.meeting)?;
         let ts = now();
-        tx.execute("UPDATE decisions SET status = 'withdrawn', updated_at = ?2 WHERE id = ?1", params![id, ts])?;
+        tx.execute("UPDATE decisions SET status = ?3, updated_at = ?2 WHERE id = ?1", params![id, ts, to.as_str()])?;
         tx.execute(
-            "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'status', 'recorded', 'withdrawn', ?4)",
-            params![id, ts, actor, reason],
+            "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'status', ?4, ?5, ?6)",
+            params![id, ts, actor, current.status.as_str(), to.as_str(), reason],
         )?;
         super::stamp(&tx)?;
         tx.commit()?;

@@ -145,10 +145,6 @@ impl Store {
         let mut business = Business { decisions: decisions.collect(), ..Default::default() };
         for va in self.meeting_actions(m.id, service, as_of)? {
             let a = va.action;
-            // Undone in the meeting: dropped with that reason; not minuted.
-            if !va.carried_forward && a.status == crate::domain::ActionStatus::Dropped {
-                continue;
-            }
             let tally = owners.entry(a.owner.clone()).or_default();
             tally.0 += usize::from(!a.status.is_closed());
             tally.1 += usize::from(a.overdue);

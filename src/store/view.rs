@@ -66,7 +66,9 @@ pub struct ActionsPage {
 /// a status change alters, so `x` or `s` never moves an action. Each part
 /// is read through its own index, keys only (the service's open actions
 /// from a covering index); one sort orders the few thousand keys. ?1 is the
-/// service (`IS`, so NULL means meeting-wide), ?2 the meeting.
+/// service (`IS`, so NULL means meeting-wide), ?2 the meeting, ?3 whether
+/// actions raised here and then dropped (undone) are listed: the minutes
+/// and the screen leave them out unless the screen is asked (`h`).
 const LIST_ORDER: &str = "SELECT id, carried FROM (
     SELECT a.due, a.meeting_id AS m, a.id, 1 AS carried FROM actions a INDEXED BY actions_service_open
      WHERE a.service_id IS ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2
@@ -77,7 +79,9 @@ const LIST_ORDER: &str = "SELECT id, carried FROM (
                     WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
        AND a.service_id IS ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2
     UNION ALL
-    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id IS ?1)
+    -- Raised here; one dropped (undone) is listed only when asked for (?3).
+    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id IS ?1
+       AND (?3 OR a.status != 'dropped'))
   WHERE m IS NULL OR m NOT IN (
     SELECT l.id FROM meetings l, meetings t WHERE t.id = ?2 AND (l.date > t.date OR (l.date = t.date AND l.id > t.id)))
   ORDER BY carried DESC, due, m, id";
@@ -106,6 +110,7 @@ impl Store {
         service: &str,
         today: NaiveDate,
         actions_offset: usize,
+        with_undone: bool,
     ) -> Result<ServiceView> {
         let period: Period = meeting.period.parse().map_err(Error::Database)?;
         let info = self
@@ -158,7 +163,8 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
 
-        let actions = self.meeting_actions_page(meeting.id, Some(service), today, actions_offset, ACTIONS_PAGE)?;
+        let actions =
+            self.meeting_actions_page(meeting.id, Some(service), today, (actions_offset, ACTIONS_PAGE), with_undone)?;
         let decisions = self.meeting_decisions(meeting.id, Some(service))?;
         Ok(ServiceView {
             service: info,
@@ -181,12 +187,12 @@ impl Store {
         meeting: i64,
         service: Option<&str>,
         today: NaiveDate,
-        offset: usize,
-        limit: usize,
+        (offset, limit): (usize, usize),
+        with_undone: bool,
     ) -> Result<ActionsPage> {
         let mut stmt = self.conn.prepare_cached(LIST_ORDER)?;
         let keys: Vec<(i64, bool)> = stmt
-            .query_map(params![service, meeting], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![service, meeting, with_undone], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         let total = keys.len();
@@ -215,7 +221,7 @@ impl Store {
     /// The whole of a meeting's actions for a service (or meeting-wide):
     /// the list the Actions section pages through, in its order.
     pub fn meeting_actions(&self, meeting: i64, service: Option<&str>, today: NaiveDate) -> Result<Vec<ViewAction>> {
-        Ok(self.meeting_actions_page(meeting, service, today, 0, usize::MAX / 2)?.rows)
+        Ok(self.meeting_actions_page(meeting, service, today, (0, usize::MAX / 2), false)?.rows)
     }
 
     /// Earlier decisions for a service (other meetings), newest first.

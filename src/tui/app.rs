@@ -92,6 +92,8 @@ pub enum Effect {
     UpdateAttendance(AttendanceChange),
     Undo,
     Search(String),
+    /// `U`: make again what `u` took back.
+    Redo,
     /// The selected action changed: load just its history.
     History,
     /// The agenda item changed: load what the screen shows.
@@ -106,17 +108,46 @@ impl Effect {
             | Effect::UpdateAction { .. }
             | Effect::RecordDecision { .. }
             | Effect::UpdateAttendance(_)
-            | Effect::Undo => true,
+            | Effect::Undo
+            | Effect::Redo => true,
             Effect::Search(_) | Effect::History | Effect::Reload => false,
         }
     }
 }
 
+/// One change this screen made, as `u` takes it back and `U` makes it again.
 #[derive(Debug, Clone, PartialEq)]
 enum UndoEntry {
     Recorded(String),
-    Updated { reference: String, inverse: ActionChange },
+    Updated { reference: String, change: ActionChange, inverse: ActionChange },
     Decided(i64),
+}
+
+/// True when the action still shows what `c` set: undo and redo never
+/// reach over a change made since by another screen or the CLI.
+fn shows(a: &crate::store::ActionRecord, c: &ActionChange) -> bool {
+    c.status.is_none_or(|s| a.status == s)
+        && c.due.is_none_or(|d| a.due == d.to_string())
+        && c.owner.as_deref().is_none_or(|o| a.owner == o.trim())
+        && c.text.as_deref().is_none_or(|t| a.text == t.trim())
+}
+
+/// What changed between two states of an action, in the record's words.
+fn change_words(before: &crate::store::ActionRecord, after: &crate::store::ActionRecord) -> String {
+    use crate::domain::history::{Change, describe_change};
+    let status = (before.status.as_str(), after.status.as_str());
+    let pairs = [
+        ("status", status.0, status.1),
+        ("due", before.due.as_str(), after.due.as_str()),
+        ("owner", before.owner.as_str(), after.owner.as_str()),
+        ("text", before.text.as_str(), after.text.as_str()),
+    ];
+    let words: Vec<String> = pairs
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|&(field, old, new)| describe_change(&Change { field, old: Some(old), new: Some(new), note: None }))
+        .collect();
+    if words.is_empty() { "its note".into() } else { words.join("; ") }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -186,6 +217,9 @@ pub struct App {
     /// Whether any agenda item has been opened yet.
     started: bool,
     undo: Vec<UndoEntry>,
+    redo: Vec<UndoEntry>,
+    /// Withdrawn decisions and undone actions are hidden unless shown (`h`).
+    pub show_withdrawn: bool,
 }
 
 /// Decisions and actions that belong to the meeting, not to one service.
@@ -233,6 +267,8 @@ impl App {
             last_draft: None,
             started: mode.present,
             undo: Vec::new(),
+            redo: Vec::new(),
+            show_withdrawn: false,
         };
         app.reload(store)?;
         Ok(app)
@@ -277,7 +313,10 @@ impl App {
                 .and_then(|v| v.actions.rows.get(self.selected[ACTIONS].checked_sub(v.actions.offset)?))
                 .map(|a| a.id);
             let offset = page_offset(self.selected[ACTIONS]);
-            let view = store.service_view(&self.meeting, &service, self.today, offset)?;
+            let mut view = store.service_view(&self.meeting, &service, self.today, offset, self.show_withdrawn)?;
+            if !self.show_withdrawn {
+                view.decisions.retain(|d| d.status == crate::domain::DecisionStatus::Recorded);
+            }
             if let Some(pos) = keep.and_then(|id| view.actions.order.iter().position(|&i| i == id)) {
                 self.selected[ACTIONS] = pos;
             }
@@ -314,8 +353,8 @@ impl App {
                     self.meeting.id,
                     Some(&service),
                     self.today,
-                    page_offset(selected),
-                    crate::store::ACTIONS_PAGE,
+                    (page_offset(selected), crate::store::ACTIONS_PAGE),
+                    self.show_withdrawn,
                 )?;
                 self.clamp();
             }
@@ -479,7 +518,7 @@ impl App {
                 self.overlay = Overlay::Form(Box::new(Form::decision(service.as_deref())));
             }
             Action::Attendance => self.overlay = Overlay::Form(Box::new(Form::attendance())),
-            Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit => {
+            Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit | Action::Drop => {
                 return self.on_action_key(action);
             }
             Action::EarlierDecisions => {
@@ -494,6 +533,22 @@ impl App {
                     return None;
                 }
                 return Some(Effect::Undo);
+            }
+            Action::Redo => {
+                if self.redo.is_empty() {
+                    self.status = Some("Nothing to redo: u has not undone anything since the last change".into());
+                    return None;
+                }
+                return Some(Effect::Redo);
+            }
+            Action::ToggleWithdrawn => {
+                self.show_withdrawn = !self.show_withdrawn;
+                self.status = Some(if self.show_withdrawn {
+                    "Showing withdrawn decisions and undone actions (struck through); h hides them".into()
+                } else {
+                    "Withdrawn decisions and undone actions hidden; h shows them".into()
+                });
+                return Some(Effect::Reload);
             }
             Action::Timer => {
                 if let Some(t) = self.timers.get_mut(self.current) {
@@ -537,18 +592,28 @@ impl App {
                 ..Default::default()
             },
         };
+        // Closing asks for a note first (why it is done; why dropped, needed).
+        let mut close = |to: ActionStatus| {
+            self.overlay = Overlay::Form(Box::new(Form::close(&a.reference, to)));
+            None
+        };
         match action {
             Action::MarkDone if a.status == ActionStatus::Done => {
                 self.status = Some(format!("{} is already done", a.reference));
                 None
             }
-            Action::MarkDone => Some(status_change(ActionStatus::Done)),
-            // Dropping needs a reason, so `s` cycles open → in progress → done → open.
-            Action::CycleStatus => Some(status_change(match a.status {
-                ActionStatus::Open => ActionStatus::InProgress,
-                ActionStatus::InProgress => ActionStatus::Done,
-                ActionStatus::Done | ActionStatus::Dropped => ActionStatus::Open,
-            })),
+            Action::MarkDone => close(ActionStatus::Done),
+            Action::Drop if a.status == ActionStatus::Dropped => {
+                self.status = Some(format!("{} is already dropped", a.reference));
+                None
+            }
+            Action::Drop => close(ActionStatus::Dropped),
+            // `s` cycles open → in progress → done → open; to done asks for a note.
+            Action::CycleStatus => match a.status {
+                ActionStatus::Open => Some(status_change(ActionStatus::InProgress)),
+                ActionStatus::InProgress => close(ActionStatus::Done),
+                ActionStatus::Done | ActionStatus::Dropped => Some(status_change(ActionStatus::Open)),
+            },
             Action::CarryForward => {
                 self.overlay = Overlay::Form(Box::new(Form::carry(&a.reference)));
                 None
@@ -585,10 +650,23 @@ impl App {
         let meeting = Some(self.meeting.id);
         let undo_note = Some(crate::domain::history::UNDO_NOTE.to_string());
         Some(match (kind, submission) {
-            (FormKind::NewAction { .. }, Submission::Action { text, owner, due, service }) => {
+            (FormKind::NewAction { .. }, Submission::Action { text, owner, due, service, .. }) => {
                 Effect::RecordAction(NewAction { text, owner, due: Some(due), service, meeting, indicator: None })
             }
-            (FormKind::EditAction { reference }, Submission::Action { text, owner, due, .. }) => {
+            (FormKind::Close { reference, to }, Submission::Close { note }) => {
+                let a = self.selected_action().filter(|a| &a.reference == reference)?;
+                Effect::UpdateAction {
+                    reference: reference.clone(),
+                    change: ActionChange {
+                        status: Some(*to),
+                        note: (!note.is_empty()).then_some(note),
+                        meeting,
+                        ..Default::default()
+                    },
+                    inverse: ActionChange { status: Some(a.status), note: undo_note, meeting, ..Default::default() },
+                }
+            }
+            (FormKind::EditAction { reference }, Submission::Action { text, owner, due, note, .. }) => {
                 let a = self.selected_action().filter(|a| &a.reference == reference)?;
                 Effect::UpdateAction {
                     reference: reference.clone(),
@@ -596,6 +674,7 @@ impl App {
                         text: (text != a.text).then_some(text),
                         owner: (owner != a.owner).then_some(owner),
                         due: (due.to_string() != a.due).then_some(due),
+                        note: (!note.is_empty()).then_some(note),
                         meeting,
                         ..Default::default()
                     },
@@ -699,6 +778,7 @@ impl App {
                     self.overlay = Overlay::None;
                     self.status = Some(format!("✓ Saved action {}: owner {}, due {}", a.reference, a.owner, a.due));
                     self.undo.push(UndoEntry::Recorded(a.reference));
+                    self.redo.clear();
                 }
                 Err(e) => self.form_error(e),
             },
@@ -706,7 +786,8 @@ impl App {
                 Ok(a) => {
                     self.overlay = Overlay::None;
                     self.status = Some(format!("✓ Saved {}: {} · due {}", a.reference, a.status, a.due));
-                    self.undo.push(UndoEntry::Updated { reference, inverse });
+                    self.undo.push(UndoEntry::Updated { reference, change, inverse });
+                    self.redo.clear();
                 }
                 Err(e) => self.form_error(e),
             },
@@ -714,8 +795,17 @@ impl App {
                 match store.record_decision(self.meeting.id, service.as_deref(), &text) {
                     Ok(d) => {
                         self.overlay = Overlay::None;
-                        self.status = Some(format!("✓ Saved decision {}", d.id));
+                        // Numbered as the minutes number it: among this
+                        // meeting's recorded decisions for its service.
+                        let n = store
+                            .meeting_decisions(self.meeting.id, d.service.as_deref())?
+                            .iter()
+                            .filter(|x| x.status == crate::domain::DecisionStatus::Recorded)
+                            .position(|x| x.id == d.id)
+                            .map_or(d.id, |i| i as i64 + 1);
+                        self.status = Some(format!("✓ Saved decision {n}"));
                         self.undo.push(UndoEntry::Decided(d.id));
+                        self.redo.clear();
                     }
                     Err(e) => self.form_error(e),
                 }
@@ -732,39 +822,86 @@ impl App {
                     Err(e) => self.form_error(e),
                 }
             }
-            Effect::Undo => {
-                let Some(entry) = self.undo.pop() else { return Ok(()) };
-                let reason = crate::domain::history::UNDO_NOTE.to_string();
-                let meeting = Some(self.meeting.id);
-                let result = match &entry {
-                    UndoEntry::Recorded(r) => store
-                        .update_action(
-                            r,
-                            &ActionChange {
-                                status: Some(ActionStatus::Dropped),
-                                note: Some(reason),
-                                meeting,
-                                ..Default::default()
-                            },
-                        )
-                        .map(|a| format!("↶ Undone: action {} dropped (kept in history)", a.reference)),
-                    UndoEntry::Updated { reference, inverse } => {
-                        store.update_action(reference, inverse).map(|a| format!("↶ Undone: {} restored", a.reference))
+            Effect::Undo | Effect::Redo => {
+                let redo = matches!(effect, Effect::Redo);
+                let stack = if redo { &mut self.redo } else { &mut self.undo };
+                let Some(entry) = stack.pop() else { return Ok(()) };
+                match self.take_back(store, &entry, redo) {
+                    Ok(msg) => {
+                        self.status = Some(msg);
+                        if redo { self.undo.push(entry) } else { self.redo.push(entry) }
                     }
-                    UndoEntry::Decided(id) => store
-                        .withdraw_decision(*id, &reason)
-                        .map(|d| format!("↶ Undone: decision {} withdrawn (kept in history)", d.id)),
-                };
-                match result {
-                    Ok(msg) => self.status = Some(msg),
                     Err(e) => {
-                        self.undo.push(entry);
-                        self.status = Some(format!("Could not undo: {}", screen_words(&e)));
+                        let what = if redo { "redo" } else { "undo" };
+                        self.status = Some(format!("Could not {what}: {}", screen_words(&e)));
+                        // A change made since elsewhere is never reached over:
+                        // this entry is spent; an error of the moment is kept.
+                        if !matches!(e, crate::Error::Invalid(_)) {
+                            if redo { self.redo.push(entry) } else { self.undo.push(entry) }
+                        }
                     }
                 }
             }
         }
         self.reload(store)
+    }
+
+    /// Undoes (or with `redo`, makes again) one change this screen made,
+    /// only while the record still shows it; returns the status line,
+    /// naming exactly what changed.
+    fn take_back(&self, store: &mut Store, entry: &UndoEntry, redo: bool) -> Result<String> {
+        use crate::domain::history::UNDO_NOTE;
+        let meeting = Some(self.meeting.id);
+        let (arrow, done) = if redo { ("↷", "Redone") } else { ("↶", "Undone") };
+        let changed_since = |r: &str| {
+            crate::Error::invalid(format!("{r} was changed since by another screen or the CLI; left as it is"))
+        };
+        match entry {
+            UndoEntry::Updated { reference, change, inverse } => {
+                let (expect, apply) = if redo { (inverse, change) } else { (change, inverse) };
+                let before = store.action(reference, self.today)?;
+                if !shows(&before, expect) {
+                    return Err(changed_since(reference));
+                }
+                let mut apply = apply.clone();
+                if redo {
+                    apply.note = Some("redone from the meeting screen (U)".into());
+                }
+                let after = store.update_action(reference, &apply)?;
+                Ok(format!("{arrow} {done} on {reference}: {}", change_words(&before, &after)))
+            }
+            UndoEntry::Recorded(reference) => {
+                let before = store.action(reference, self.today)?;
+                let (expect, to, note) = if redo {
+                    (ActionStatus::Dropped, ActionStatus::Open, "redone from the meeting screen (U)")
+                } else {
+                    (ActionStatus::Open, ActionStatus::Dropped, UNDO_NOTE)
+                };
+                if before.status != expect {
+                    return Err(changed_since(reference));
+                }
+                let change = ActionChange { status: Some(to), note: Some(note.into()), meeting, ..Default::default() };
+                let a = store.update_action(reference, &change)?;
+                Ok(if redo {
+                    format!("{arrow} {done}: action {} is open again", a.reference)
+                } else {
+                    format!("{arrow} {done}: new action {} dropped (kept in history; h shows it)", a.reference)
+                })
+            }
+            UndoEntry::Decided(id) => {
+                let d = if redo {
+                    store.reinstate_decision(*id, "redone from the meeting screen (U)")?
+                } else {
+                    store.withdraw_decision(*id, UNDO_NOTE)?
+                };
+                let text: String = crate::domain::sanitize::clean(&d.text).chars().take(40).collect();
+                Ok(if redo {
+                    format!("{arrow} {done}: decision \"{text}\" recorded again")
+                } else {
+                    format!("{arrow} {done}: decision \"{text}\" withdrawn (kept in history; h shows it)")
+                })
+            }
+        }
     }
 
     fn form_error(&mut self, e: crate::Error) {
@@ -829,7 +966,7 @@ impl App {
         let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
         let service = match &form.kind {
             FormKind::NewAction { service } | FormKind::Decision { service } => service.clone(),
-            FormKind::EditAction { reference } | FormKind::Carry { reference } => {
+            FormKind::EditAction { reference } | FormKind::Carry { reference } | FormKind::Close { reference, .. } => {
                 store.action(reference, self.today).ok().and_then(|a| a.service)
             }
             FormKind::Attendance => None,
@@ -841,7 +978,9 @@ impl App {
             self.reload(store)?;
         }
         let mut form = form;
-        if let FormKind::EditAction { reference } | FormKind::Carry { reference } = &form.kind {
+        if let FormKind::EditAction { reference } | FormKind::Carry { reference } | FormKind::Close { reference, .. } =
+            &form.kind
+        {
             self.section = ACTIONS;
             if let Some(i) = self.view.as_ref().and_then(|v| {
                 v.actions.rows.iter().position(|a| &a.action.reference == reference).map(|i| i + v.actions.offset)
@@ -853,9 +992,10 @@ impl App {
                 // An edit draft keeps typed values; fill any left empty from the action.
                 let current = [a.text.clone(), a.owner.clone(), a.due.clone()];
                 let typed: Vec<String> =
-                    fields.iter().cloned().chain(std::iter::repeat(String::new())).take(3).collect();
-                let merged: Vec<String> =
-                    typed.into_iter().zip(current).map(|(t, c)| if t.is_empty() { c } else { t }).collect();
+                    fields.iter().cloned().chain(std::iter::repeat(String::new())).take(4).collect();
+                let mut merged: Vec<String> =
+                    typed.iter().cloned().zip(current).map(|(t, c)| if t.is_empty() { c } else { t }).collect();
+                merged.push(typed[3].clone()); // the note, as typed
                 form = Form::from_draft(&kind, &target, &merged).unwrap_or(form);
             }
         }

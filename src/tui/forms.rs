@@ -33,6 +33,12 @@ pub enum FormKind {
     },
     /// The meeting's own: names to add as present or as apologies, or to remove.
     Attendance,
+    /// Closing an action (`x`, `s` to done, `D` to drop), with a note: why
+    /// it is done, or (needed) why it is dropped.
+    Close {
+        reference: String,
+        to: crate::domain::ActionStatus,
+    },
 }
 
 /// Separates several names in one attendance field. Not a comma: roles
@@ -78,6 +84,11 @@ pub enum Submission {
         owner: String,
         due: NaiveDate,
         service: Option<String>,
+        /// The edit form's note on the change (empty: none).
+        note: String,
+    },
+    Close {
+        note: String,
     },
     Carry {
         due: NaiveDate,
@@ -126,8 +137,22 @@ impl Form {
     pub fn edit_action(reference: &str, text: &str, owner: &str, due: &str) -> Form {
         Form::with(
             FormKind::EditAction { reference: reference.to_string() },
-            vec![Field::new("Action", text, ""), Field::new("Owner", owner, ""), Field::new("Due", due, "")],
+            vec![
+                Field::new("Action", text, ""),
+                Field::new("Owner", owner, ""),
+                Field::new("Due", due, ""),
+                Field::new("Note", "", "why, for the record (optional)"),
+            ],
         )
+    }
+
+    /// Closing `reference` as `to` (done or dropped), with a note.
+    pub fn close(reference: &str, to: crate::domain::ActionStatus) -> Form {
+        let placeholder = match to {
+            crate::domain::ActionStatus::Dropped => "why it is dropped (needed)",
+            _ => "e.g. all booked (optional: Enter saves without one)",
+        };
+        Form::with(FormKind::Close { reference: reference.to_string(), to }, vec![Field::new("Note", "", placeholder)])
     }
 
     pub fn carry(reference: &str) -> Form {
@@ -194,6 +219,10 @@ impl Form {
             FormKind::Decision { service } => ("decision", service.clone().unwrap_or_default()),
             // The meeting is the draft's own; there is nothing more to name.
             FormKind::Attendance => ("attendance", String::new()),
+            FormKind::Close { reference, to } => match to {
+                crate::domain::ActionStatus::Dropped => ("drop", reference.clone()),
+                _ => ("done", reference.clone()),
+            },
         };
         (kind, target, self.fields.iter().map(Field::value).collect())
     }
@@ -207,6 +236,8 @@ impl Form {
             "carry" => Form::carry(target),
             "decision" => Form::decision(service),
             "attendance" => Form::attendance(),
+            "done" => Form::close(target, crate::domain::ActionStatus::Done),
+            "drop" => Form::close(target, crate::domain::ActionStatus::Dropped),
             _ => return None,
         };
         for (field, text) in form.fields.iter_mut().zip(fields) {
@@ -230,6 +261,10 @@ impl Form {
                 None => "Record a decision for the meeting (no service)".into(),
             },
             FormKind::Attendance => "Attendance".into(),
+            FormKind::Close { reference, to } => match to {
+                crate::domain::ActionStatus::Dropped => format!("Drop {reference}: why?"),
+                _ => format!("Mark {reference} done · a note for the record (Enter: none)"),
+            },
         }
     }
 
@@ -356,7 +391,12 @@ impl Form {
                 owner: required(1, "An owner")?,
                 due: due(2)?,
                 service: self.service_value(),
+                note: self.field("Note").map(Field::value).unwrap_or_default(),
             }),
+            FormKind::Close { to: crate::domain::ActionStatus::Dropped, .. } => {
+                Ok(Submission::Close { note: required(0, "A reason for dropping it")? })
+            }
+            FormKind::Close { .. } => Ok(Submission::Close { note: value(0) }),
             FormKind::Carry { .. } => Ok(Submission::Carry { due: due(0)?, note: value(1) }),
             FormKind::Decision { .. } => {
                 Ok(Submission::Decision { text: required(0, "The decision's text")?, service: self.service_value() })
@@ -416,7 +456,7 @@ mod tests {
         type_text(&mut f, "+2w");
         assert_eq!(f.due_preview(today()), Some(Ok(NaiveDate::from_ymd_opt(2023, 11, 28).unwrap())));
         match press(&mut f, KeyCode::Enter, &owners) {
-            Outcome::Submit(Submission::Action { text, owner, due, service }) => {
+            Outcome::Submit(Submission::Action { text, owner, due, service, .. }) => {
                 assert_eq!(service.as_deref(), Some("early-help"), "defaults to the current service");
                 assert_eq!(text, "Audit the front door");
                 assert_eq!(owner, "Head of Service, Early Help");

@@ -24,6 +24,9 @@ pub enum Action {
     EarlierDecisions,
     Attendance,
     Undo,
+    Redo,
+    Drop,
+    ToggleWithdrawn,
     Timer,
     Search,
     Overview,
@@ -44,6 +47,8 @@ impl Action {
                 | Action::Edit
                 | Action::Attendance
                 | Action::Undo
+                | Action::Redo
+                | Action::Drop
         )
     }
 }
@@ -90,10 +95,13 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('x')], "x", Action::MarkDone, "mark the selected action done", None),
     b(&[Char('c')], "c", Action::CarryForward, "carry the selected action forward: new due date and note", None),
     b(&[Char('s')], "s", Action::CycleStatus, "cycle the selected action's status", None),
-    b(&[Char('e')], "e", Action::Edit, "edit the selected action", None),
+    b(&[Char('e')], "e", Action::Edit, "edit the selected action (text, owner, due, a note)", None),
+    b(&[Char('D')], "D", Action::Drop, "drop the selected action, with the reason", None),
     b(&[Char('p')], "p", Action::EarlierDecisions, "show or hide earlier decisions for this service", None),
     b(&[Char('w')], "w", Action::Attendance, "who is here: add someone present or an apology, or remove a name", None),
     b(&[Char('u')], "u", Action::Undo, "undo the last change made from this screen", Some("undo")),
+    b(&[Char('U')], "U", Action::Redo, "redo what u undid", None),
+    b(&[Char('h')], "h", Action::ToggleWithdrawn, "show or hide withdrawn decisions and undone actions", None),
     b(&[Char('t')], "t", Action::Timer, "start / pause this item's timer", Some("timer")),
     b(&[Char('/')], "/", Action::Search, "search indicators, actions and decisions", Some("search")),
     b(&[Char('g')], "g", Action::Overview, "agenda overview", Some("agenda")),

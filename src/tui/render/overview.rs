@@ -88,9 +88,6 @@ fn meeting_wide_lines(app: &App) -> Vec<Line<'static>> {
         decisions.enumerate().map(|(n, d)| Line::raw(format!("Decision {}. {}", n + 1, clean(&d.text)))).collect();
     for va in &w.actions {
         let a = &va.action;
-        if !va.carried_forward && a.status == crate::domain::ActionStatus::Dropped {
-            continue;
-        }
         lines.push(Line::raw(clean(&format!(
             "Action {} · {} · {} · due {} · {}",
             a.reference,

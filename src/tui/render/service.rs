@@ -260,14 +260,21 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
         } else {
             (a.status.to_string().replace('_', " "), ratatui::style::Style::new())
         };
-        Row::new(vec![
+        let row = Row::new(vec![
             Cell::from(if va.carried_forward { "↻" } else { "★" }),
             Cell::from(fit(&a.reference, cols[1])),
             Cell::from(Span::styled(status, style)),
             Cell::from(clean(&a.due)),
             Cell::from(fit(&a.owner, cols[4])),
             Cell::from(fit(&a.text, cols[5])),
-        ])
+        ]);
+        // Raised here and undone: shown (with h) struck through, never as a live twin.
+        let undone = !va.carried_forward && a.status == crate::domain::ActionStatus::Dropped;
+        if undone {
+            row.style(ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::CROSSED_OUT))
+        } else {
+            row
+        }
     });
     let header = Row::new(["", "Ref", "Status", "Due", "Owner", "Action (↻ carried forward, ★ raised today)"])
         .style(theme.header());
@@ -302,12 +309,19 @@ fn actions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: The
 }
 
 fn decisions(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
+    // Numbered as the minutes number them: recorded decisions only, in
+    // order; a withdrawn one (shown with h) is struck through, unnumbered.
+    let mut n = 0;
     let mut items: Vec<ListItem> = v
         .decisions
         .iter()
         .map(|d| {
-            let withdrawn = if d.status == crate::domain::DecisionStatus::Withdrawn { " [withdrawn]" } else { "" };
-            ListItem::new(format!("{}. {}{withdrawn}", d.id, clean(&d.text)))
+            if d.status == crate::domain::DecisionStatus::Withdrawn {
+                let struck = ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::CROSSED_OUT);
+                return ListItem::new(Line::styled(format!("–. {} [withdrawn]", clean(&d.text)), struck));
+            }
+            n += 1;
+            ListItem::new(format!("{n}. {}", clean(&d.text)))
         })
         .collect();
     if items.is_empty() {
