@@ -41,6 +41,12 @@ pub enum Error {
     /// Removing a name the meeting does not record.
     #[error("{name} is not recorded at the meeting of {date}; recorded: {}", known_names(.present, .apologies))]
     NotInAttendance { date: String, name: String, present: Vec<String>, apologies: Vec<String> },
+    /// An update that changes nothing and says nothing.
+    #[error("nothing to change for {reference}")]
+    NothingToChange { reference: String },
+    /// Dropping an action without saying why.
+    #[error("dropping {reference} needs a reason")]
+    ReasonNeeded { reference: String },
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
     #[error("{context}: {source}")]
@@ -106,7 +112,9 @@ impl Error {
             | Error::MeetingApproved { .. }
             | Error::AlreadyApproved { .. }
             | Error::NotApproved { .. }
-            | Error::NotInAttendance { .. } => 2,
+            | Error::NotInAttendance { .. }
+            | Error::NothingToChange { .. }
+            | Error::ReasonNeeded { .. } => 2,
             Error::Sql(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
         }
     }

@@ -261,6 +261,7 @@ fn action_errors_change_nothing() {
     assert!(err.unwrap_err().to_string().contains("needs a reason"));
     let err = store.update_action("1.5", &ActionChange::default()).unwrap_err().to_string();
     assert!(err.contains("nothing to change"), "{err}");
+    assert!(!err.contains("--"), "the store speaks no command-line flags: {err}");
     let err = store.update_action("ZZ9", &ActionChange { note: Some("x".into()), ..Default::default() }).unwrap_err();
     assert!(err.to_string().contains("no action with ref 'ZZ9'"));
     let err = store

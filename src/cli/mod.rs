@@ -488,6 +488,10 @@ fn worded(e: Error) -> Error {
         Error::NotApproved { date, .. } => {
             Error::Invalid(format!("{e}; approve them with `qprm meeting approve {date}`"))
         }
+        Error::NothingToChange { .. } => {
+            Error::Invalid(format!("{e}: give a new --status, --due, --owner or a --note"))
+        }
+        Error::ReasonNeeded { .. } => Error::Invalid(format!("{e}: add --note \"why\"")),
         _ => e,
     }
 }

@@ -284,7 +284,7 @@ impl Store {
         let today = crate::domain::dates::today();
         let current = self.action(reference, today)?;
         if change.status == Some(ActionStatus::Dropped) && change.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(Error::invalid("dropping an action needs a reason: add --note \"why\""));
+            return Err(Error::ReasonNeeded { reference: current.reference.clone() });
         }
         if let Some(o) = &change.owner
             && o.trim().is_empty()
@@ -311,10 +311,7 @@ impl Store {
         }
         let note = change.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
         if fields.is_empty() && note.is_none() {
-            return Err(Error::invalid(format!(
-                "nothing to change for {}: give a new --status, --due, --owner or a --note",
-                current.reference
-            )));
+            return Err(Error::NothingToChange { reference: current.reference.clone() });
         }
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

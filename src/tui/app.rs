@@ -1024,6 +1024,8 @@ pub fn screen_words(e: &crate::Error) -> String {
         crate::Error::MeetingApproved { date, approved_on, .. } => {
             format!("Minutes approved {approved_on}, locked: qprm meeting reopen {date} --note WHY")
         }
+        crate::Error::NothingToChange { reference } => format!("nothing changed for {reference}"),
+        crate::Error::ReasonNeeded { reference } => format!("dropping {reference} needs a reason: type it, then Enter"),
         _ => e.to_string(),
     }
 }
