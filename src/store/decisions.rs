@@ -68,14 +68,19 @@ impl Store {
     /// A meeting's decisions for one service, or meeting-wide (`None`), in
     /// the order they were recorded, withdrawn ones included.
     pub fn meeting_decisions(&self, meeting: i64, service: Option<&str>) -> Result<Vec<DecisionRecord>> {
-        let mut out = Vec::new();
-        let filter = DecisionFilter {
+        self.decisions_where(&DecisionFilter {
             meeting: Some(meeting),
             service: service.map(str::to_string),
             meeting_wide: service.is_none(),
             ..Default::default()
-        };
-        self.for_each_decision(&filter, |d| {
+        })
+    }
+
+    /// The decisions `filter` selects, collected (for short lists: a
+    /// meeting's, a service's latest; the register streams instead).
+    pub fn decisions_where(&self, filter: &DecisionFilter) -> Result<Vec<DecisionRecord>> {
+        let mut out = Vec::new();
+        self.for_each_decision(filter, |d| {
             out.push(d);
             Ok(())
         })?;

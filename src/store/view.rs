@@ -226,17 +226,11 @@ impl Store {
 
     /// Earlier decisions for a service (other meetings), newest first.
     pub fn earlier_decisions(&self, meeting: i64, service: &str, limit: u32) -> Result<Vec<DecisionRecord>> {
-        let mut out = Vec::new();
-        let filter = DecisionFilter {
+        self.decisions_where(&DecisionFilter {
             service: Some(service.to_string()),
             not_meeting: Some(meeting),
             limit: Some(limit),
             ..Default::default()
-        };
-        self.for_each_decision(&filter, |d| {
-            out.push(d);
-            Ok(())
-        })?;
-        Ok(out)
+        })
     }
 }
