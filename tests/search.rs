@@ -5,6 +5,7 @@ mod common;
 
 use chrono::NaiveDate;
 use common::{TestDb, stdout_json};
+use qprm::store::SearchKind;
 use qprm::store::{ActionChange, NewAction, Store};
 
 fn loaded() -> (tempfile::TempDir, Store, i64) {
@@ -29,14 +30,14 @@ fn closer_matches_rank_first_and_hits_say_where_they_live() {
     assert_eq!(hits.len(), 2);
     assert_eq!(hits[0].service.as_deref(), Some("early-help"), "BM25: the focused decision first");
     assert!(hits[0].rank <= hits[1].rank);
-    assert_eq!(hits[0].kind, "decision");
+    assert_eq!(hits[0].kind, SearchKind::Decision);
     assert_eq!(hits[0].meeting_date.as_deref(), Some("2023-11-14"));
     assert_eq!(hits[0].period.as_deref(), Some("2023-10"));
     assert!(hits[0].snippet.contains("[Zebrafish]"), "{}", hits[0].snippet);
 
     let findings = store.search("supervision", 50).unwrap();
-    assert!(findings.iter().any(|h| h.kind == "finding" && h.period.is_some()));
-    assert!(findings.iter().any(|h| h.kind == "feedback"), "feedback themes and quotes are searched");
+    assert!(findings.iter().any(|h| h.kind == SearchKind::Finding && h.period.is_some()));
+    assert!(findings.iter().any(|h| h.kind == SearchKind::Feedback), "feedback themes and quotes are searched");
     assert!(store.search("supervis", 5).unwrap().len() == 5, "prefixes match");
     assert!(store.search("siân", 5).unwrap().is_empty(), "no match is an empty list, not an error");
     for odd in ["\"", "AND", "(x", "NEAR(", "*", "col:x", "-"] {

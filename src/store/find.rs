@@ -42,11 +42,11 @@ impl Store {
             hits.push(Hit { kind: HitKind::Indicator, service, label });
         }
         for h in self.search(phrase, limit)? {
-            let kind = match h.kind.as_str() {
-                "action" => HitKind::Action,
-                "decision" => HitKind::Decision,
-                "finding" => HitKind::Finding,
-                _ => HitKind::Feedback,
+            let kind = match h.kind {
+                super::SearchKind::Action => HitKind::Action,
+                super::SearchKind::Decision => HitKind::Decision,
+                super::SearchKind::Finding => HitKind::Finding,
+                super::SearchKind::Feedback => HitKind::Feedback,
             };
             let when = h.meeting_date.clone().or(h.period.clone()).map(|w| format!(" ({w})")).unwrap_or_default();
             let title = if h.title.is_empty() { String::new() } else { format!("{}: ", h.title) };

@@ -32,7 +32,7 @@ pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{Position, Presence, STALE_SECS};
-pub use search::{SearchHit, fts_query};
+pub use search::{SearchHit, SearchKind, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};

@@ -6,10 +6,14 @@ use super::Store;
 use crate::error::Result;
 use rusqlite::params;
 
+crate::domain::rag::str_enum!(
+    /// What a search hit is (the search index's `kind` column).
+    SearchKind { Action = "action", Decision = "decision", Finding = "finding", Feedback = "feedback" }
+);
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchHit {
-    /// action, decision, finding or feedback
-    pub kind: String,
+    pub kind: SearchKind,
     /// Action ref, decision id, finding kind (strength/improvement) or feedback source.
     #[serde(rename = "ref")]
     pub reference: String,
@@ -49,8 +53,11 @@ impl Store {
              WHERE search_index MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![query, limit], |r| {
+            let kind: String = r.get(0)?;
             Ok(SearchHit {
-                kind: r.get(0)?,
+                kind: SearchKind::parse(&kind).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, kind.into())
+                })?,
                 reference: r.get(1)?,
                 service: r.get(2)?,
                 period: r.get(3)?,

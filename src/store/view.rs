@@ -15,7 +15,7 @@ pub const TREND_MONTHS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingRow {
-    pub kind: String,
+    pub kind: crate::pack::FindingKind,
     pub theme: String,
     pub text: String,
 }
@@ -137,7 +137,11 @@ impl Store {
         )?;
         let findings = stmt
             .query_map(params![service, period.to_string()], |r| {
-                Ok(FindingRow { kind: r.get(0)?, theme: r.get(1)?, text: r.get(2)? })
+                let kind: String = r.get(0)?;
+                let kind = crate::pack::FindingKind::parse(&kind).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, kind.into())
+                })?;
+                Ok(FindingRow { kind, theme: r.get(1)?, text: r.get(2)? })
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);

@@ -178,7 +178,8 @@ fn audits(v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
         Line::from(vec![Span::raw("With family feedback: "), pct(a.family_feedback_pct(), a.family_feedback_target)]),
         Line::raw(""),
     ];
-    for (kind, title) in [("strength", "Strengths"), ("improvement", "Areas for improvement")] {
+    use crate::pack::FindingKind;
+    for (kind, title) in [(FindingKind::Strength, "Strengths"), (FindingKind::Improvement, "Areas for improvement")] {
         lines.push(Line::styled(title, theme.header()));
         let mut theme_name = "";
         for f in v.findings.iter().filter(|f| f.kind == kind) {
