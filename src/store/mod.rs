@@ -31,7 +31,7 @@ pub use meetings::{MeetingRecord, NewMeeting};
 pub use minutes::{CarriedAction, Minutes, MinutesService, OwnerSummary};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
-pub use presence::{Position, Presence, STALE_SECS};
+pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{SearchHit, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
