@@ -639,3 +639,33 @@ fn take_chair_demotes_the_old_chair_within_two_seconds_and_the_minute_taker_foll
         assert!(p.wait_exit());
     }
 }
+
+#[test]
+fn a_chair_that_goes_quiet_is_replaced_and_learns_it_when_it_wakes() {
+    let db = TestDb::with_meeting();
+    // A short stale window, so the test need not wait 15 s.
+    let env = [("QPRM_CHAIR_STALE_MS", "3000")];
+    let mut chair = Pty::spawn(&db, &[], &env);
+    chair.wait_for("CHAIR");
+    chair.wait_for("Backup taken");
+    let mut minutes = Pty::spawn(&db, &[], &env);
+    minutes.wait_for("MINUTES");
+    // A closed laptop lid: the process stops, its beat stands still.
+    let signal = |sig: &str, pid: u32| {
+        assert!(std::process::Command::new("kill").args([sig, &pid.to_string()]).status().unwrap().success())
+    };
+    signal("-STOP", chair.pid());
+    let stopped = Instant::now();
+    minutes.wait_for("The chair's screen went quiet: this screen is now the chair");
+    assert!(stopped.elapsed() >= Duration::from_millis(2500), "not before the window: {:?}", stopped.elapsed());
+    assert!(header(&minutes).contains("CHAIR"), "{}", header(&minutes));
+    // The lid opens: the old chair knows within 2 s.
+    signal("-CONT", chair.pid());
+    within(&chair, "MINUTES", Instant::now(), Duration::from_secs(2));
+    chair.wait_for("The chair was taken by");
+    for p in [&mut chair, &mut minutes] {
+        p.send("q");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
+}
