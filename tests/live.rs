@@ -5,7 +5,7 @@ mod common;
 
 use common::pty::Pty;
 use common::{TestDb, stdout_json};
-use qprm::store::{Position, Store};
+use qprm::store::{ChairWatch, Claim, Position, Store};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -13,26 +13,145 @@ fn open(db: &TestDb, actor: &str) -> Store {
     Store::open(&db.path, actor).unwrap()
 }
 
+/// A wall clock for the beat (read only by older qprm screens).
+const NOW: i64 = 1_700_000_000;
+
 #[test]
 fn one_chair_at_a_time_and_only_the_chair_moves_followers() {
     let db = TestDb::with_meeting();
     let mut a = open(&db, "chair");
     let mut b = open(&db, "minutes");
-    let (a_chairs, _) = a.claim_chair(1, "a", "Ann (pid 1)", false).unwrap();
-    let (b_chairs, seen) = b.claim_chair(1, "b", "Bo (pid 2)", false).unwrap();
+    let (a_chairs, _) = a.claim_chair(1, "a", "Ann (pid 1)", Claim::IfFree, NOW).unwrap();
+    let (b_chairs, seen) = b.claim_chair(1, "b", "Bo (pid 2)", Claim::IfFree, NOW).unwrap();
     assert!(a_chairs && !b_chairs, "the first live instance chairs");
     assert_eq!(seen.unwrap().chair_label, "Ann (pid 1)", "the others are told who chairs");
 
     let pos = Position { agenda_index: 2, section: 3, on_overview: false };
-    assert!(a.publish_position(1, "a", pos).unwrap());
-    assert!(!b.publish_position(1, "b", Position { agenda_index: 0, section: 0, on_overview: true }).unwrap());
+    assert!(a.publish_position(1, "a", pos, NOW).unwrap());
+    assert!(!b.publish_position(1, "b", Position { agenda_index: 0, section: 0, on_overview: true }, NOW).unwrap());
     assert_eq!(b.presence(1).unwrap().unwrap().position, pos, "a non-chair cannot move the meeting");
 
-    let (b_forced, _) = b.claim_chair(1, "b", "Bo (pid 2)", true).unwrap();
+    let (b_forced, _) = b.claim_chair(1, "b", "Bo (pid 2)", Claim::Force, NOW).unwrap();
     assert!(b_forced, "--take-chair takes over");
-    assert!(!a.publish_position(1, "a", pos).unwrap(), "the old chair is no longer heard");
+    assert!(!a.publish_position(1, "a", pos, NOW).unwrap(), "the old chair is no longer heard, and learns it");
     b.release_chair(1, "b").unwrap();
     assert!(a.presence(1).unwrap().is_none(), "a clean exit hands the chair back");
+}
+
+/// Two observers judge the chair by its beat counter and their own
+/// monotonic clocks (instants made up here: no sleeping), never by the
+/// wall-clock seconds anyone writes.
+#[test]
+fn a_chair_is_stale_only_when_its_beat_stands_still_by_the_observers_clock() {
+    let db = TestDb::with_meeting();
+    let stale = Duration::from_millis(1500);
+    let (mut chair, mut b, mut c) = (open(&db, "chair"), open(&db, "minutes"), open(&db, "minutes"));
+    // The chair's clock is 20 s ahead of the observers' machine: irrelevant.
+    assert!(chair.claim_chair(1, "chair", "Ann", Claim::IfFree, NOW + 20).unwrap().0);
+    let t0 = Instant::now();
+    let (mut watch_b, mut watch_c) = (ChairWatch::new(t0), ChairWatch::new(t0));
+    let row = |s: &Store| s.presence(1).unwrap().unwrap();
+    let pos = Position { agenda_index: 0, section: 0, on_overview: true };
+
+    // Beating: never stale, however much time passes between beats' sightings.
+    for i in 0..10u32 {
+        let t = t0 + Duration::from_millis(1000) * i;
+        assert!(!watch_b.is_stale(&row(&b), t, stale), "beat {i}");
+        assert!(!watch_c.is_stale(&row(&c), t, stale), "beat {i}");
+        // A chair whose clock goes backwards still moves its beat.
+        assert!(chair.publish_position(1, "chair", pos, NOW - 3600).unwrap());
+    }
+    let last = row(&b);
+    assert!(last.beat > NOW + 20, "the beat only ever rises: {}", last.beat);
+
+    // Silent: not yet stale before the window, by each observer's own clock.
+    let t = t0 + Duration::from_secs(10);
+    assert!(!watch_b.is_stale(&last, t, stale), "first sight of this beat");
+    assert!(!watch_b.is_stale(&last, t + Duration::from_millis(1400), stale));
+    assert!(watch_b.is_stale(&last, t + Duration::from_millis(1500), stale), "stood still for the window");
+    // c saw the same beat later: by its clock the window has not passed.
+    assert!(!watch_c.is_stale(&last, t + Duration::from_millis(1000), stale));
+    assert!(!watch_c.is_stale(&last, t + Duration::from_millis(2000), stale));
+
+    // b takes over; c, judging the same silent chair a moment later, cannot.
+    let claim = Claim::IfStale { chair_id: &last.chair_id, beat: last.beat };
+    let (took, now) = b.claim_chair(1, "b", "Bo", claim, NOW).unwrap();
+    assert!(took, "the stale chair is replaced");
+    assert!(now.as_ref().unwrap().beat > last.beat, "a new chair moves the beat");
+    assert!(watch_c.is_stale(&last, t + Duration::from_millis(3000), stale));
+    assert!(!c.claim_chair(1, "c", "Cy", claim, NOW).unwrap().0, "only one observer takes over");
+    assert!(!watch_c.is_stale(&row(&c), t + Duration::from_millis(3100), stale), "the new chair is timed afresh");
+    assert_eq!(row(&c).chair_id, "b");
+
+    // The old chair wakes up: it can no longer beat, so it knows it lost.
+    assert!(!chair.publish_position(1, "chair", pos, NOW).unwrap());
+    assert_eq!(row(&chair).chair_label, "Bo");
+
+    // A chair that beat between the observer's judgement and its claim stays.
+    let seen = row(&c);
+    assert!(b.publish_position(1, "b", pos, NOW).unwrap());
+    let claim = Claim::IfStale { chair_id: &seen.chair_id, beat: seen.beat };
+    assert!(!c.claim_chair(1, "c", "Cy", claim, NOW).unwrap().0, "a beat in the meantime keeps the chair");
+}
+
+#[test]
+fn a_row_left_by_an_older_qprm_is_never_taken_over_at_once() {
+    let db = TestDb::with_meeting();
+    // What qprm before the beat counter wrote: unix seconds, here from
+    // yesterday (a crashed old chair) or from the future (a fast clock).
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    for (heartbeat, label) in [(NOW - 86_400, "yesterday"), (NOW + 86_400, "tomorrow")] {
+        conn.execute(
+            "INSERT OR REPLACE INTO meeting_presence (meeting_id, chair_id, chair_label, heartbeat_at) VALUES (1, 'old', 'Old', ?1)",
+            [heartbeat],
+        )
+        .unwrap();
+        let mut s = open(&db, "minutes");
+        let (took, _) = s.claim_chair(1, "new", "New", Claim::IfFree, NOW).unwrap();
+        assert!(!took, "{label}: opening a screen never replaces a chair it has not watched");
+        let t0 = Instant::now();
+        let mut watch = ChairWatch::new(t0);
+        let stale = Duration::from_secs(15);
+        let row = s.presence(1).unwrap().unwrap();
+        assert!(!watch.is_stale(&row, t0, stale), "{label}");
+        // A live old-version chair rewrites its seconds every 5 s: kept.
+        for i in 1..=6u32 {
+            conn.execute("UPDATE meeting_presence SET heartbeat_at = ?1", [heartbeat + 5 * i64::from(i)]).unwrap();
+            let row = s.presence(1).unwrap().unwrap();
+            assert!(!watch.is_stale(&row, t0 + Duration::from_secs(5) * i, stale), "{label}: beat {i}");
+        }
+        // A silent one is replaced after the window, as any silent chair.
+        let row = s.presence(1).unwrap().unwrap();
+        assert!(watch.is_stale(&row, t0 + Duration::from_secs(30 + 15), stale), "{label}");
+        let claim = Claim::IfStale { chair_id: &row.chair_id, beat: row.beat };
+        assert!(s.claim_chair(1, "new", "New", claim, NOW).unwrap().0, "{label}");
+        // The new chair's beat still reads as a recent time to old screens.
+        assert!(s.presence(1).unwrap().unwrap().beat >= NOW, "{label}");
+    }
+}
+
+#[test]
+fn a_draft_moves_with_its_screen_but_never_over_other_words() {
+    let db = TestDb::with_meeting();
+    let mut s = open(&db, "chair");
+    let words = vec!["Agree the plan".to_string()];
+    let draft = ("decision", "early-help", words.as_slice());
+    s.save_draft(1, "chair", "decision", "early-help", &words).unwrap();
+    assert!(s.move_draft(1, "chair", "minutes", draft).unwrap());
+    assert!(s.draft(1, "chair").unwrap().is_none(), "the old role's draft held these words: moved");
+    assert_eq!(s.draft(1, "minutes").unwrap().unwrap().2, words);
+
+    // Another screen's words in the way: nothing moves, nothing is lost.
+    s.save_draft(1, "chair", "decision", "early-help", &["The silent chair's words".to_string()]).unwrap();
+    assert!(!s.move_draft(1, "minutes", "chair", draft).unwrap());
+    assert_eq!(s.draft(1, "chair").unwrap().unwrap().2, ["The silent chair's words"]);
+    assert_eq!(s.draft(1, "minutes").unwrap().unwrap().2, words);
+
+    // Clearing takes only one's own words.
+    s.clear_own_draft(1, "chair", "decision", "early-help", &words).unwrap();
+    assert!(s.draft(1, "chair").unwrap().is_some(), "not these words: kept");
+    s.clear_own_draft(1, "minutes", "decision", "early-help", &words).unwrap();
+    assert!(s.draft(1, "minutes").unwrap().is_none());
 }
 
 #[test]
@@ -171,7 +290,7 @@ fn a_second_editing_screen_is_the_minute_takers_and_its_writes_say_so() {
     let mut chair = Pty::spawn(&db, &[], &[]);
     chair.wait_for("CHAIR");
     let mut minutes = Pty::spawn(&db, &[], &[]);
-    minutes.wait_for("MINUTES (chair:");
+    minutes.wait_for("MINUTES · FOLLOWING");
     minutes.send("]");
     minutes.send("d");
     minutes.type_text("Recorded by the minute-taker");
@@ -362,7 +481,7 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     // A terminal of its own: the harness's reader would keep the terminal
     // open, and this test is about it closing.
     let pair = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_qprm"));
+    let mut cmd = CommandBuilder::new(common::pty::qprm_binary());
     cmd.env("QPRM_DB", &db.path);
     cmd.env("QPRM_TODAY", common::TODAY);
     cmd.env("TERM", "xterm-256color");
@@ -444,4 +563,128 @@ fn a_backup_being_written_is_neither_overwritten_nor_duplicated() {
     assert!(err.contains("already being written"), "{err}");
     assert_eq!(std::fs::read(&in_progress).unwrap(), b"being written");
     assert!(!path.exists());
+}
+
+/// Waits for `text` on `screen` at most `limit` after `since`; returns how long it took.
+fn within(screen: &Pty, text: &str, since: Instant, limit: Duration) -> Duration {
+    while !screen.screen().contains(text) {
+        assert!(since.elapsed() < limit, "{text:?} not shown within {limit:?}; screen:\n{}", screen.screen());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    since.elapsed()
+}
+
+/// The header line (the first row) of a screen.
+fn header(screen: &Pty) -> String {
+    screen.screen().lines().next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn take_chair_demotes_the_old_chair_within_two_seconds_and_the_minute_taker_follows() {
+    let db = TestDb::with_meeting();
+    let mut old_chair = Pty::spawn(&db, &[], &[]);
+    old_chair.wait_for("CHAIR");
+    // Its opening backup's notice would take the status line later on.
+    old_chair.wait_for("Backup taken");
+    let mut minutes = Pty::spawn(&db, &[], &[]);
+    minutes.wait_for("MINUTES");
+    assert!(header(&minutes).contains("· FOLLOWING"), "a minute-taker follows by default: {}", header(&minutes));
+
+    // (a) A third screen takes the chair. Timed from the moment its claim
+    // is in the database.
+    let watcher = open(&db, "check");
+    let before = watcher.presence(1).unwrap().unwrap().chair_id;
+    let mut new_chair = Pty::spawn(&db, &["--take-chair"], &[]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while watcher.presence(1).unwrap().unwrap().chair_id == before {
+        assert!(Instant::now() < deadline, "--take-chair never claimed the chair");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let claimed = Instant::now();
+    let took = within(&old_chair, "MINUTES", claimed, Duration::from_secs(2));
+    assert!(!header(&old_chair).contains("CHAIR"), "{}", header(&old_chair));
+    old_chair.wait_for("The chair was taken by");
+    new_chair.wait_for("CHAIR");
+    eprintln!("the old chair knew in {took:?}");
+
+    // Its next decision is recorded as the minute-taker's.
+    old_chair.send("]");
+    old_chair.send("d");
+    old_chair.type_text("Recorded after losing the chair");
+    old_chair.send("\r");
+    old_chair.wait_for("Saved decision");
+    let decisions = stdout_json(&db.cmd().args(["decisions", "--json"]).output().unwrap());
+    assert!(decisions.to_string().contains("Recorded after losing the chair"));
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let (text, actor): (String, String) = conn
+        .query_row(
+            "SELECT d.text, h.actor FROM decision_history h JOIN decisions d ON d.id = h.decision_id ORDER BY h.id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((text.as_str(), actor.as_str()), ("Recorded after losing the chair", "minutes"));
+
+    // (b) The minute-taker's screen moves with the new chair.
+    for k in ["]", "]", "]", "3"] {
+        new_chair.send(k);
+    }
+    new_chair.wait_for("3/7 Academy");
+    minutes.wait_for("3/7 Academy");
+    minutes.wait_for("Quotes");
+    assert!(header(&minutes).contains("· FOLLOWING"), "{}", header(&minutes));
+
+    // f stops following: the chair moves on alone.
+    minutes.send("f");
+    minutes.wait_for("NOT FOLLOWING");
+    new_chair.send("]");
+    new_chair.send("1");
+    new_chair.wait_for("4/7 Front Door");
+    // Two of the minute-taker's ticks and more: it stays where it was.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(minutes.screen().contains("3/7 Academy"), "{}", minutes.screen());
+    assert!(minutes.screen().contains("Quotes"), "still on Feedback: {}", minutes.screen());
+
+    // f again: back with the chair, item and section.
+    minutes.send("f");
+    minutes.wait_for("4/7 Front Door");
+    minutes.wait_for("Following the chair");
+    assert!(header(&minutes).contains("· FOLLOWING"), "{}", header(&minutes));
+    assert!(!minutes.screen().contains("Quotes"), "on Data with the chair: {}", minutes.screen());
+
+    for p in [&mut old_chair, &mut minutes, &mut new_chair] {
+        p.send("q");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
+}
+
+#[test]
+fn a_chair_that_goes_quiet_is_replaced_and_learns_it_when_it_wakes() {
+    let db = TestDb::with_meeting();
+    // A short stale window, so the test need not wait 15 s.
+    let env = [("QPRM_CHAIR_STALE_MS", "3000")];
+    let mut chair = Pty::spawn(&db, &[], &env);
+    chair.wait_for("CHAIR");
+    chair.wait_for("Backup taken");
+    let mut minutes = Pty::spawn(&db, &[], &env);
+    minutes.wait_for("MINUTES");
+    // A closed laptop lid: the process stops, its beat stands still.
+    let signal = |sig: &str, pid: u32| {
+        assert!(std::process::Command::new("kill").args([sig, &pid.to_string()]).status().unwrap().success())
+    };
+    signal("-STOP", chair.pid());
+    let stopped = Instant::now();
+    minutes.wait_for("The chair's screen went quiet: this screen is now the chair");
+    assert!(stopped.elapsed() >= Duration::from_millis(2500), "not before the window: {:?}", stopped.elapsed());
+    assert!(header(&minutes).contains("CHAIR"), "{}", header(&minutes));
+    // The lid opens: the old chair knows within 2 s.
+    signal("-CONT", chair.pid());
+    within(&chair, "MINUTES", Instant::now(), Duration::from_secs(2));
+    chair.wait_for("The chair was taken by");
+    for p in [&mut chair, &mut minutes] {
+        p.send("q");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
 }

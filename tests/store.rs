@@ -545,10 +545,10 @@ fn every_write_stamps_the_files_mark() {
     };
     store.create_meeting(&new).unwrap();
     stamped("create_meeting");
-    store.claim_chair(meeting, "me", "me", false).unwrap();
+    store.claim_chair(meeting, "me", "me", qprm::store::Claim::IfFree, 0).unwrap();
     stamped("claim_chair");
     store
-        .publish_position(meeting, "me", qprm::store::Position { agenda_index: 1, section: 0, on_overview: false })
+        .publish_position(meeting, "me", qprm::store::Position { agenda_index: 1, section: 0, on_overview: false }, 0)
         .unwrap();
     stamped("publish_position");
     store.release_chair(meeting, "me").unwrap();
@@ -557,6 +557,13 @@ fn every_write_stamps_the_files_mark() {
     stamped("save_draft");
     store.clear_draft(meeting, "chair").unwrap();
     stamped("clear_draft");
+    let words = ["moving".to_string()];
+    store.save_draft(meeting, "chair", "decision", "", &words).unwrap();
+    stamped("save_draft");
+    assert!(store.move_draft(meeting, "chair", "minutes", ("decision", "", &words)).unwrap());
+    stamped("move_draft");
+    store.clear_own_draft(meeting, "minutes", "decision", "", &words).unwrap();
+    stamped("clear_own_draft");
     let pack =
         parse_bytes("t.json", &serde_json::to_vec(&common::base_pack()).unwrap(), &store.known().unwrap()).unwrap();
     store.import_packs(&[pack], ImportOptions::default()).unwrap();

@@ -4,8 +4,9 @@ mod common;
 
 use common::tui::{Screen, screen, today};
 use qprm::domain::ActionStatus;
+use qprm::store::Position;
 use qprm::store::{ActionFilter, Store};
-use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Screen as View};
+use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Role, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn service(s: &Screen) -> &str {
@@ -524,4 +525,155 @@ fn u_and_capital_u_undo_and_redo_this_screens_changes_only() {
         ActionStatus::InProgress,
         "left as the other screen set it"
     );
+}
+
+/// A minute-taker's screen, as `live` makes it when a chair already sits.
+fn minutes_screen() -> Screen {
+    let mut s = screen(Mode::default(), true);
+    s.app.set_role(&mut s.store, Role::Minutes).unwrap();
+    s
+}
+
+fn chair_at(agenda_index: usize, section: usize) -> Position {
+    Position { agenda_index, section, on_overview: false }
+}
+
+/// What the loop does when the chair's place is read: move if the rules
+/// allow, then reload.
+fn chair_moves(s: &mut Screen, pos: Position) -> bool {
+    let moved = s.app.on_chair_position(pos);
+    if moved {
+        s.app.reload(&s.store).unwrap();
+    }
+    moved
+}
+
+#[test]
+fn a_minute_takers_screen_follows_the_chair_by_default() {
+    let mut s = minutes_screen();
+    assert!(s.app.following, "following is the default");
+    assert!(chair_moves(&mut s, chair_at(2, 1)));
+    assert_eq!((s.app.screen, service(&s), s.app.section), (View::Service, "quality-assurance", 1));
+    assert_eq!(s.app.view.as_ref().unwrap().service.id, "quality-assurance", "its view is loaded");
+    assert!(!chair_moves(&mut s, chair_at(2, 1)), "no move, no reload");
+    // Moving within a list is the minute-taker's own business.
+    s.key(KeyCode::Down);
+    assert!(s.app.following);
+    // The chair's own screen and a read-only one never follow.
+    let mut chair = screen(Mode::default(), true);
+    assert!(!chair_moves(&mut chair, chair_at(2, 1)));
+    let mut read_only = screen(Mode { read_only: true, ..Mode::default() }, true);
+    read_only.app.role = Role::ReadOnly;
+    assert!(!chair_moves(&mut read_only, chair_at(2, 1)));
+}
+
+#[test]
+fn an_open_form_is_never_moved_and_the_screen_follows_once_it_closes() {
+    let mut s = minutes_screen();
+    chair_moves(&mut s, chair_at(0, 0));
+    s.key(KeyCode::Char('d')).type_text("Half a decision");
+    assert!(!chair_moves(&mut s, chair_at(3, 2)), "the form stays where it was opened");
+    assert_eq!((service(&s), s.app.section), ("corporate-parenting", 0));
+    let Overlay::Form(form) = &s.app.overlay else { panic!("the form is still open") };
+    assert_eq!(form.to_draft().1, "corporate-parenting", "and still records to the service it was opened on");
+    assert!(s.app.following, "following is only deferred");
+    s.key(KeyCode::Esc);
+    if matches!(s.app.overlay, Overlay::Form(_)) {
+        s.key(KeyCode::Esc); // the first Esc may only leave the field
+    }
+    assert!(!s.app.has_open_form());
+    assert!(chair_moves(&mut s, chair_at(3, 2)), "caught up once the form closed");
+    assert_eq!((s.app.current, s.app.section), (3, 2));
+}
+
+#[test]
+fn moving_by_hand_stops_following_and_f_resumes_it() {
+    for keys in ["]", "[", "\t", "3", "g"] {
+        let mut s = minutes_screen();
+        chair_moves(&mut s, chair_at(1, 0));
+        for c in keys.chars() {
+            s.key(if c == '\t' { KeyCode::Tab } else { KeyCode::Char(c) });
+        }
+        assert!(!s.app.following, "{keys:?}: moved by hand");
+        let status = s.app.status.clone().unwrap_or_default();
+        assert!(status.contains("f follows it again"), "{keys:?}: {status}");
+        let here = s.app.position();
+        assert!(!chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: the chair no longer moves this screen");
+        assert_eq!(s.app.position(), here);
+
+        s.key(KeyCode::Char('f'));
+        assert!(s.app.following, "{keys:?}: f resumes");
+        assert!(s.app.status.as_deref().unwrap_or_default().starts_with("Following the chair"));
+        assert!(chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: straight back to the chair's place");
+        assert_eq!((s.app.current, s.app.section), (4, 3));
+        s.key(KeyCode::Char('f'));
+        assert!(!s.app.following, "f stops again");
+        assert!(!chair_moves(&mut s, chair_at(5, 0)));
+    }
+}
+
+#[test]
+fn f_on_a_screen_that_does_not_follow_says_why() {
+    let mut chair = screen(Mode::default(), true);
+    chair.key(KeyCode::Char('f'));
+    assert!(chair.app.status.as_deref().unwrap().contains("This screen is the chair"));
+    let mut follow = screen(Mode { follow: true, read_only: true, ..Mode::default() }, true);
+    follow.key(KeyCode::Char('f'));
+    assert!(follow.app.status.as_deref().unwrap().contains("always follows"));
+    assert!(follow.app.following);
+}
+
+#[test]
+fn a_chair_that_loses_the_chair_records_as_the_minute_taker_and_keeps_its_form() {
+    let mut s = screen(Mode::default(), true);
+    assert_eq!(s.store.actor(), "chair");
+    s.key(KeyCode::Char(']')).key(KeyCode::Char('d')).type_text("Typed by the chair");
+    s.app.sync_draft(&mut s.store).unwrap();
+    assert!(s.store.draft(s.app.meeting.id, "chair").unwrap().is_some());
+
+    s.app.set_role(&mut s.store, Role::Minutes).unwrap();
+    assert_eq!(s.store.actor(), "minutes");
+    assert!(s.app.following, "a minute-taker's screen follows by default");
+    let meeting = s.app.meeting.id;
+    assert!(s.store.draft(meeting, "chair").unwrap().is_none(), "its words left the chair's draft");
+    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "Typed by the chair");
+    // Typing on autosaves into the minute-taker's draft.
+    s.type_text(", and more");
+    s.app.sync_draft(&mut s.store).unwrap();
+    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "Typed by the chair, and more");
+    assert!(s.store.draft(meeting, "chair").unwrap().is_none());
+
+    s.key(KeyCode::Enter);
+    assert!(s.app.status.as_deref().unwrap().starts_with("✓ Saved decision"));
+    s.app.sync_draft(&mut s.store).unwrap();
+    assert!(s.store.draft(meeting, "minutes").unwrap().is_none(), "saved: the draft is cleared");
+    let conn = rusqlite::Connection::open(&s.path).unwrap();
+    let actor: String =
+        conn.query_row("SELECT actor FROM decision_history ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(actor, "minutes");
+}
+
+#[test]
+fn taking_the_chair_under_an_open_form_never_writes_over_the_silent_chairs_words() {
+    let mut s = minutes_screen();
+    let meeting = s.app.meeting.id;
+    s.key(KeyCode::Char(']')).key(KeyCode::Char('d')).type_text("The minute-taker's words");
+    s.app.sync_draft(&mut s.store).unwrap();
+    s.store.save_draft(meeting, "chair", "decision", "early-help", &["The silent chair's words".into()]).unwrap();
+
+    s.app.set_role(&mut s.store, Role::Chair).unwrap();
+    assert_eq!(s.store.actor(), "chair");
+    s.type_text("!");
+    s.app.sync_draft(&mut s.store).unwrap();
+    assert_eq!(s.store.draft(meeting, "chair").unwrap().unwrap().2[0], "The silent chair's words");
+    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "The minute-taker's words!");
+    s.key(KeyCode::Esc);
+    if s.app.has_open_form() {
+        s.key(KeyCode::Esc);
+    }
+    s.app.sync_draft(&mut s.store).unwrap();
+    assert!(s.store.draft(meeting, "minutes").unwrap().is_none(), "its own words cleared from where they were");
+    assert!(s.store.draft(meeting, "chair").unwrap().is_some(), "the silent chair's words kept, to be offered");
+    s.app.restore_draft(&s.store).unwrap();
+    assert!(s.app.has_open_form(), "and offered back on this, the chair's, screen");
 }

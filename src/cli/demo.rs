@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     let mut store = Store::open(&dir.path().join("demo.db"), "chair")?;
     let meeting = load_samples(&mut store)?;
     if interactive() {
-        let opts = crate::tui::Options { colour: screen_colour(), keep_backups: None };
+        let opts = crate::tui::Options { colour: screen_colour(), keep_backups: None, chair_stale: chair_stale() };
         return crate::tui::run(&mut store, meeting, mode, opts);
     }
     ctx.line(format!(
@@ -53,7 +53,11 @@ pub fn open_latest(ctx: &mut Ctx<'_>, mode: Mode) -> Result<()> {
     match store.latest_meeting()? {
         Some(m) if interactive() => {
             let keep = std::env::var("QPRM_KEEP_BACKUPS").ok().and_then(|v| v.parse().ok()).unwrap_or(crate::tui::live::KEEP_BACKUPS);
-            let opts = crate::tui::Options { colour: screen_colour(), keep_backups: (keep > 0).then_some(keep) };
+            let opts = crate::tui::Options {
+                colour: screen_colour(),
+                keep_backups: (keep > 0).then_some(keep),
+                chair_stale: chair_stale(),
+            };
             crate::tui::run(&mut store, m.id, mode, opts)
         }
         Some(m) => print_overview(ctx, &store, m.id),
@@ -104,4 +108,14 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
         ]);
     }
     t.print(ctx.out, ctx.colour).map_err(super::write_err)
+}
+
+/// How long a silent chair keeps the chair: `QPRM_CHAIR_STALE_MS` if set
+/// (tests shorten it; a meeting has no reason to), else 15 s. Below a
+/// second, a chair busy for a moment would be replaced.
+fn chair_stale() -> std::time::Duration {
+    std::env::var("QPRM_CHAIR_STALE_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(crate::store::STALE, |ms| std::time::Duration::from_millis(ms.max(1000)))
 }

@@ -212,8 +212,14 @@ pub struct App {
     pub role: Role,
     /// Who holds the chair, as shown on screen ("you" when this instance does).
     pub chair_label: Option<String>,
+    /// A minute-taker's screen moves with the chair while this is on (`f`).
+    pub following: bool,
     /// The draft last written to the store, to write only when it changes.
     last_draft: Option<(&'static str, String, Vec<String>)>,
+    /// The role whose draft the open form autosaves into: the screen's own,
+    /// except when its role changed under an open form and the new role's
+    /// draft held other words (see `set_role`).
+    draft_slot: &'static str,
     /// Whether any agenda item has been opened yet.
     started: bool,
     undo: Vec<UndoEntry>,
@@ -264,14 +270,40 @@ impl App {
                 Role::Chair
             },
             chair_label: None,
+            following: true,
             last_draft: None,
+            draft_slot: "chair",
             started: mode.present,
             undo: Vec::new(),
             redo: Vec::new(),
             show_withdrawn: false,
         };
+        app.draft_slot = app.role.actor();
         app.reload(store)?;
         Ok(app)
+    }
+
+    /// Changes this screen's role (it took the chair, or lost it): later
+    /// changes are recorded under the new role's actor, a minute-taker's
+    /// screen starts out following the chair, and an open form's draft
+    /// moves to the new role's, unless that one holds other words (then the
+    /// form keeps autosaving where it was until it closes, rather than
+    /// write over them).
+    pub fn set_role(&mut self, store: &mut Store, role: Role) -> Result<()> {
+        if role != self.role {
+            self.following = true;
+        }
+        self.role = role;
+        store.set_actor(role.actor());
+        match &self.last_draft {
+            Some((kind, target, fields)) => {
+                if store.move_draft(self.meeting.id, self.draft_slot, role.actor(), (kind, target, fields))? {
+                    self.draft_slot = role.actor();
+                }
+            }
+            None => self.draft_slot = role.actor(),
+        }
+        Ok(())
     }
 
     pub fn current_service(&self) -> Option<&str> {
@@ -400,7 +432,21 @@ impl App {
     }
 
     /// Handles one key; returns the write or load the loop should perform.
+    /// A minute-taker who moves by hand (another item or section, the
+    /// agenda, a search result) stops following the chair until `f`.
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let before = self.position();
+        let effect = self.handle_key(key);
+        if self.role == Role::Minutes && self.following && self.position() != before {
+            self.following = false;
+            if self.status.is_none() {
+                self.status = Some("Not following the chair now: f follows it again".into());
+            }
+        }
+        effect
+    }
+
+    fn handle_key(&mut self, key: KeyEvent) -> Option<Effect> {
         if key.kind != KeyEventKind::Press {
             return None;
         }
@@ -563,6 +609,24 @@ impl App {
             Action::Overview => {
                 self.screen = Screen::Overview;
                 return Some(Effect::Reload);
+            }
+            Action::Follow => {
+                self.status = Some(
+                    match self.role {
+                        Role::Minutes => {
+                            self.following = !self.following;
+                            if self.following {
+                                "Following the chair: this screen moves with it (f stops)"
+                            } else {
+                                "Not following the chair: f follows it again"
+                            }
+                        }
+                        Role::Chair => "This screen is the chair: the minute-taker's screen follows it",
+                        Role::Follow => "This screen always follows the chair (opened with --follow)",
+                        Role::ReadOnly => "A read-only screen stays where you put it: open one with --follow to follow",
+                    }
+                    .into(),
+                );
             }
             Action::Help => self.overlay = Overlay::Help,
             Action::Quit => self.overlay = Overlay::ConfirmQuit,
@@ -922,6 +986,20 @@ impl App {
         Position { agenda_index: self.current, section: self.section, on_overview: self.screen == Screen::Overview }
     }
 
+    /// The chair's place, as it last published it. A `--follow` screen
+    /// always moves there; a minute-taker's screen while it is following,
+    /// but never under an open form: what is being typed stays where it
+    /// was started, and the screen catches up once the form closes. True if
+    /// it moved (reload needed).
+    pub fn on_chair_position(&mut self, pos: Position) -> bool {
+        let follows = match self.role {
+            Role::Follow => true,
+            Role::Minutes => self.following && !self.has_open_form(),
+            Role::Chair | Role::ReadOnly => false,
+        };
+        follows && self.follow_to(pos)
+    }
+
     /// Moves to the chair's position; true if anything changed (reload needed).
     pub fn follow_to(&mut self, pos: Position) -> bool {
         if pos == self.position() || pos.agenda_index >= self.meeting.agenda.len() {
@@ -929,11 +1007,17 @@ impl App {
         }
         if pos.agenda_index != self.current {
             self.selected = [0; 5];
+            self.earlier = None;
         }
         self.current = pos.agenda_index;
         self.section = pos.section.min(4);
         self.screen = if pos.on_overview { Screen::Overview } else { Screen::Service };
+        self.started |= !pos.on_overview;
         true
+    }
+
+    pub fn has_open_form(&self) -> bool {
+        matches!(self.overlay, Overlay::Form(_))
     }
 
     /// Writes the open form's text as a draft when it changed, and clears the
@@ -949,13 +1033,21 @@ impl App {
         if current == self.last_draft {
             return Ok(());
         }
-        match &current {
-            Some((kind, target, fields)) => {
-                store.save_draft(self.meeting.id, self.role.actor(), kind, target, fields)?
+        match (&current, &self.last_draft) {
+            (Some((kind, target, fields)), _) => {
+                store.save_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
             }
-            None => store.clear_draft(self.meeting.id, self.role.actor())?,
+            // Only this screen's own words: another screen of the same role
+            // may have written its draft there since.
+            (None, Some((kind, target, fields))) => {
+                store.clear_own_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
+            }
+            (None, None) => {}
         }
         self.last_draft = current;
+        if self.last_draft.is_none() {
+            self.draft_slot = self.role.actor();
+        }
         Ok(())
     }
 
@@ -964,6 +1056,9 @@ impl App {
     pub fn restore_draft(&mut self, store: &Store) -> Result<()> {
         let Some((kind, target, fields)) = store.draft(self.meeting.id, self.role.actor())? else { return Ok(()) };
         let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
+        // What is stored, exactly, so closing the form clears it (an edit
+        // draft's form is filled in further below).
+        let stored = (form.to_draft().0, target.clone(), fields.clone());
         let service = match &form.kind {
             FormKind::NewAction { service } | FormKind::Decision { service } => service.clone(),
             FormKind::EditAction { reference } | FormKind::Carry { reference } | FormKind::Close { reference, .. } => {
@@ -999,7 +1094,8 @@ impl App {
                 form = Form::from_draft(&kind, &target, &merged).unwrap_or(form);
             }
         }
-        self.last_draft = Some(form.to_draft());
+        self.last_draft = Some(stored);
+        self.draft_slot = self.role.actor();
         self.overlay = Overlay::Form(Box::new(form));
         self.status = Some("Restored unsaved text from the last session: Enter saves it, Esc twice discards it".into());
         Ok(())

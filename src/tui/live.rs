@@ -6,11 +6,12 @@
 
 use super::app::{App, Role};
 use crate::error::Result;
-use crate::store::{Position, Store};
+use crate::store::{ChairWatch, Claim, Position, Presence, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// How often the chair re-asserts itself (stale after `STALE_SECS`).
+/// The chair's longest heartbeat interval; shorter when the stale window
+/// is (tests), so a live chair always beats several times within it.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Default number of automatic backups kept per database.
 pub const KEEP_BACKUPS: usize = 10;
@@ -20,10 +21,25 @@ pub struct Live {
     label: String,
     last_beat: Instant,
     published: Option<Position>,
+    /// How long the chair's beat may stand still, by this screen's clock.
+    stale: Duration,
+    heartbeat: Duration,
+    /// The chair's beat as this screen has seen it (minute-takers).
+    watch: ChairWatch,
+    /// Set on becoming the chair mid-meeting: the chair's unsaved draft
+    /// (left by the screen that went quiet or quit) is offered back once
+    /// no form is open here.
+    offer_chair_draft: bool,
+}
+
+/// The wall clock, written into the beat only for older qprm screens
+/// (store/presence.rs); nothing here judges liveness by it.
+fn unix_now() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 impl Live {
-    pub fn new() -> Live {
+    pub fn new(stale: Duration) -> Live {
         let pid = std::process::id();
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into());
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
@@ -32,24 +48,36 @@ impl Live {
             label: crate::domain::sanitize::clean(&format!("{user} (pid {pid})")),
             last_beat: Instant::now(),
             published: None,
+            stale,
+            heartbeat: HEARTBEAT.min(stale / 3),
+            watch: ChairWatch::new(Instant::now()),
+            offer_chair_draft: false,
         }
     }
 
     /// Decides this instance's role: a follower or read-only screen never
-    /// chairs; an editing screen chairs if no live chair exists (or with
-    /// `--chair`), else it is the minute-taker's.
+    /// chairs; an editing screen chairs if nobody does (or with
+    /// `--take-chair`), else it is the minute-taker's. A chair that has gone
+    /// quiet is not replaced here: this screen has not yet watched it for
+    /// the stale window, so it starts as the minute-taker's and `sync`
+    /// takes over once the beat has stood still that long.
     pub fn start(&mut self, store: &mut Store, app: &mut App, take_chair: bool) -> Result<()> {
         if app.role.edits() {
-            let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, take_chair)?;
-            app.role = if chair { Role::Chair } else { Role::Minutes };
-            app.chair_label = presence.map(|p| if chair { "you".to_string() } else { p.chair_label });
-            store.set_actor(app.role.actor());
+            let claim = if take_chair { Claim::Force } else { Claim::IfFree };
+            let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, claim, unix_now())?;
+            app.set_role(store, if chair { Role::Chair } else { Role::Minutes })?;
+            app.chair_label = presence.as_ref().map(|p| if chair { "you".to_string() } else { p.chair_label.clone() });
             if chair {
                 self.publish(store, app, true)?;
+            } else if let Some(p) = &presence {
+                self.watch.is_stale(p, Instant::now(), self.stale);
+                if app.on_chair_position(p.position) {
+                    app.reload(store)?;
+                }
             }
         } else if let Some(p) = store.presence(app.meeting.id)? {
             app.chair_label = Some(p.chair_label);
-            if app.role == Role::Follow && app.follow_to(p.position) {
+            if app.on_chair_position(p.position) {
                 app.reload(store)?;
             }
         }
@@ -57,53 +85,129 @@ impl Live {
         Ok(())
     }
 
-    fn publish(&mut self, store: &mut Store, app: &App, force: bool) -> Result<()> {
+    /// Advances the beat (on a move, or when a heartbeat is due); false if
+    /// this screen is no longer the chair.
+    fn publish(&mut self, store: &mut Store, app: &App, force: bool) -> Result<bool> {
         let pos = app.position();
-        if force || self.published != Some(pos) || self.last_beat.elapsed() >= HEARTBEAT {
-            store.publish_position(app.meeting.id, &self.id, pos)?;
+        if force || self.published != Some(pos) || self.last_beat.elapsed() >= self.heartbeat {
             self.published = Some(pos);
             self.last_beat = Instant::now();
+            return store.publish_position(app.meeting.id, &self.id, pos, unix_now());
         }
-        Ok(())
+        Ok(true)
     }
 
-    /// After every key and tick: publish (chair), follow (follower), take
-    /// over a stale chair (minutes), autosave drafts. True if the screen
-    /// should redraw.
+    /// After every key and tick (every 500 ms at most): the chair checks it
+    /// still holds the chair and beats; a minute-taker's screen takes over
+    /// a chair that has gone quiet or handed back, and follows the chair's
+    /// place; a `--follow` screen follows it. Drafts are autosaved. True if
+    /// the screen should redraw.
     pub fn sync(&mut self, store: &mut Store, app: &mut App) -> Result<bool> {
         app.sync_draft(store)?;
+        if !app.role.edits() && app.role != Role::Follow {
+            return Ok(false);
+        }
+        let presence = store.presence(app.meeting.id)?;
         match app.role {
-            Role::Chair => {
-                self.publish(store, app, false)?;
-                Ok(false)
-            }
-            Role::Minutes if self.last_beat.elapsed() >= HEARTBEAT => {
-                self.last_beat = Instant::now();
-                let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, false)?;
-                if chair {
-                    app.role = Role::Chair;
-                    store.set_actor("chair");
-                    app.status = Some("The chair's screen went quiet: this screen is now the chair".into());
-                }
-                let label = presence.map(|p| if chair { "you".to_string() } else { p.chair_label });
-                let changed = label != app.chair_label;
-                app.chair_label = label;
-                Ok(chair || changed)
-            }
-            Role::Follow => match store.presence(app.meeting.id)? {
+            Role::Chair => self.sync_chair(store, app, presence),
+            Role::Minutes => self.sync_minutes(store, app, presence),
+            _ => Ok(match presence {
                 Some(p) => {
-                    let moved = app.follow_to(p.position);
+                    let moved = app.on_chair_position(p.position);
                     if moved {
                         app.reload(store)?;
                     }
                     let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
                     app.chair_label = Some(p.chair_label);
-                    Ok(moved || changed)
+                    moved || changed
                 }
-                None => Ok(false),
-            },
-            _ => Ok(false),
+                None => false,
+            }),
         }
+    }
+
+    fn sync_chair(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
+        let presence = match presence {
+            Some(p) if p.chair_id == self.id => {
+                if self.publish(store, app, false)? {
+                    return self.offer_draft(store, app);
+                }
+                store.presence(app.meeting.id)?
+            }
+            // Handed back under us (a screen that took the chair and quit
+            // within a tick): still ours if nobody else has claimed it.
+            None => {
+                let (chair, now) =
+                    store.claim_chair(app.meeting.id, &self.id, &self.label, Claim::IfFree, unix_now())?;
+                if chair {
+                    self.publish(store, app, true)?;
+                    return Ok(false);
+                }
+                now
+            }
+            other => other,
+        };
+        // Another screen holds the chair: this one is the minute-taker's now.
+        let by = presence.as_ref().map_or("another screen".to_string(), |p| p.chair_label.clone());
+        app.set_role(store, Role::Minutes)?;
+        app.chair_label = presence.as_ref().map(|p| p.chair_label.clone());
+        self.offer_chair_draft = false;
+        self.watch = ChairWatch::new(Instant::now());
+        if let Some(p) = &presence {
+            self.watch.is_stale(p, Instant::now(), self.stale);
+            if app.on_chair_position(p.position) {
+                app.reload(store)?;
+            }
+        }
+        app.status = Some(format!("The chair was taken by {by}: this screen is now the minute-taker's"));
+        Ok(true)
+    }
+
+    fn sync_minutes(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
+        let claim = match &presence {
+            None => Some((Claim::IfFree, "The chair's screen closed")),
+            Some(p) if self.watch.is_stale(p, Instant::now(), self.stale) => {
+                Some((Claim::IfStale { chair_id: &p.chair_id, beat: p.beat }, "The chair's screen went quiet"))
+            }
+            Some(_) => None,
+        };
+        if let Some((claim, why)) = claim {
+            let (chair, now) = store.claim_chair(app.meeting.id, &self.id, &self.label, claim, unix_now())?;
+            if chair {
+                app.set_role(store, Role::Chair)?;
+                app.chair_label = Some("you".into());
+                app.status = Some(format!("{why}: this screen is now the chair"));
+                self.offer_chair_draft = true;
+                self.publish(store, app, true)?;
+                self.offer_draft(store, app)?;
+                return Ok(true);
+            }
+            return self.follow(store, app, now);
+        }
+        self.follow(store, app, presence)
+    }
+
+    /// A minute-taker's screen: shows who chairs and moves with the chair
+    /// (`App::on_chair_position` decides whether it may move now).
+    fn follow(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
+        let Some(p) = presence else { return Ok(false) };
+        let moved = app.on_chair_position(p.position);
+        if moved {
+            app.reload(store)?;
+        }
+        let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
+        app.chair_label = Some(p.chair_label);
+        Ok(moved || changed)
+    }
+
+    /// Offers back the chair's unsaved draft once, when no form is open.
+    fn offer_draft(&mut self, store: &mut Store, app: &mut App) -> Result<bool> {
+        if !self.offer_chair_draft || app.has_open_form() {
+            return Ok(false);
+        }
+        self.offer_chair_draft = false;
+        app.restore_draft(store)?;
+        Ok(app.has_open_form())
     }
 
     /// This instance's presence id (the chair's, when it holds the chair).
@@ -117,12 +221,6 @@ impl Live {
             store.release_chair(app.meeting.id, &self.id)?;
         }
         Ok(())
-    }
-}
-
-impl Default for Live {
-    fn default() -> Self {
-        Live::new()
     }
 }
 

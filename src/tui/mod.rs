@@ -28,6 +28,9 @@ pub struct Options {
     /// Automatic backups to keep when the screen opens; `None` takes none
     /// (the demo's throwaway database).
     pub keep_backups: Option<usize>,
+    /// How long a chair's beat may stand still, by this screen's clock,
+    /// before a minute-taker's screen takes over (`store::STALE`).
+    pub chair_stale: Duration,
 }
 
 pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result<()> {
@@ -44,7 +47,7 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     if let Some(reason) = store.read_only_reason() {
         app.status = Some(format!("Read-only screen: {reason}. Nothing can be recorded from here."));
     }
-    let mut live = live::Live::new();
+    let mut live = live::Live::new(opts.chair_stale);
     live.start(store, &mut app, mode.take_chair)?;
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,

@@ -14,6 +14,14 @@ pub struct Pty {
     _master: Box<dyn MasterPty + Send>,
 }
 
+/// The binary under test. Cargo sets `CARGO_BIN_EXE_qprm` when it runs a
+/// test as well as when it builds one; the value at run time wins, so a
+/// test binary run by hand can be pointed at a copy of `qprm` (worktrees
+/// sharing one target folder overwrite each other's `target/debug/qprm`).
+pub fn qprm_binary() -> String {
+    std::env::var("CARGO_BIN_EXE_qprm").unwrap_or_else(|_| env!("CARGO_BIN_EXE_qprm").to_string())
+}
+
 impl Pty {
     pub fn spawn(db: &TestDb, args: &[&str], env: &[(&str, &str)]) -> Pty {
         Pty::spawn_wrapped(db, &[], args, env)
@@ -24,7 +32,7 @@ impl Pty {
     pub fn spawn_wrapped(db: &TestDb, wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Pty {
         let pair =
             native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let qprm = env!("CARGO_BIN_EXE_qprm");
+        let qprm = qprm_binary();
         let mut cmd = match wrapper.split_first() {
             Some((program, rest)) => {
                 let mut cmd = CommandBuilder::new(program);

@@ -10,6 +10,7 @@ use super::app::{App, SECTIONS, Screen};
 use super::keymap::hint_line;
 use super::theme::Theme;
 use crate::domain::sanitize::clean;
+use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
@@ -73,13 +74,13 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Screen::Overview => "Agenda overview".to_string(),
         Screen::Service => format!("{}/{n} {}", app.current + 1, clean(service)),
     };
+    let place_style = theme.title().add_modifier(Modifier::BOLD);
     let mut spans = vec![
         Span::styled(format!("QPRM {} · {} ", clean(&m.date), clean(&m.period)), theme.title()),
-        Span::styled(format!("· {place} "), theme.title().add_modifier(Modifier::BOLD)),
+        Span::styled(format!("· {place} "), place_style),
     ];
-    if let Some(head) =
-        app.view.as_ref().and_then(|v| v.service.head.as_deref()).filter(|_| app.screen == Screen::Service)
-    {
+    let head = app.view.as_ref().and_then(|v| v.service.head.as_deref()).filter(|_| app.screen == Screen::Service);
+    if let Some(head) = head {
         spans.push(Span::raw(format!("· {} ", clean(head))));
     }
     spans.push(Span::raw(format!("· {timer}")));
@@ -88,21 +89,44 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         spans.push(Span::styled(format!(" · APPROVED {} (locked)", clean(at.get(..10).unwrap_or(at))), theme.header()));
     }
     if !app.mode.present {
-        use crate::tui::app::Role;
-        let chair = app.chair_label.as_deref().map(clean);
-        let role = match (app.role, chair) {
-            (Role::Chair, _) => " · CHAIR".to_string(),
-            (Role::Minutes, Some(c)) => format!(" · MINUTES (chair: {c})"),
-            (Role::Minutes, None) => " · MINUTES".to_string(),
-            (Role::Follow, Some(c)) => format!(" · FOLLOWING {c}"),
-            (Role::Follow, None) => " · FOLLOWING (no chair yet)".to_string(),
-            (Role::ReadOnly, _) => String::new(),
-        };
+        // Who this screen is (chair or not, following or not) matters more
+        // than the rest: when the line is too long for the window, the
+        // Head of Service's name goes first, then who holds the chair,
+        // then the end of the service's name.
+        let (full, short) = role_words(app);
+        let max = area.width as usize;
+        let used = |spans: &[Span], role: &str| spans.iter().map(Span::width).sum::<usize>() + text::width(role);
+        if used(&spans, &full) > max && head.is_some() {
+            spans.remove(2);
+        }
+        let role = if used(&spans, &full) <= max { full } else { short };
+        let over = used(&spans, &role).saturating_sub(max);
+        if over > 0 {
+            let keep = text::width(&place).saturating_sub(over);
+            spans[1] = Span::styled(format!("· {} ", text::truncate(&place, keep)), place_style);
+        }
         spans.push(Span::styled(role, theme.header()));
     }
     let line = Line::from(spans);
     let lines = if app.mode.present { vec![Line::raw(""), line] } else { vec![line] };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// This screen's role in the header, with and without who holds the chair.
+fn role_words(app: &App) -> (String, String) {
+    use crate::tui::app::Role;
+    let chair = app.chair_label.as_deref().map(clean);
+    let following = if app.following { "FOLLOWING" } else { "NOT FOLLOWING" };
+    match (app.role, chair) {
+        (Role::Chair, _) => (" · CHAIR".into(), " · CHAIR".into()),
+        (Role::Minutes, Some(c)) => {
+            (format!(" · MINUTES (chair: {c}) · {following}"), format!(" · MINUTES · {following}"))
+        }
+        (Role::Minutes, None) => (format!(" · MINUTES · {following}"), format!(" · MINUTES · {following}")),
+        (Role::Follow, Some(c)) => (format!(" · FOLLOWING {c}"), " · FOLLOWING".into()),
+        (Role::Follow, None) => (" · FOLLOWING (no chair yet)".into(), " · FOLLOWING".into()),
+        (Role::ReadOnly, _) => (String::new(), String::new()),
+    }
 }
 
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
