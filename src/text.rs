@@ -88,10 +88,11 @@ pub fn take_chars(s: &str, max: usize) -> &str {
 }
 
 /// Wraps `s` onto lines of at most `cols` columns, breaking at spaces. A
-/// word wider than a line is broken between clusters (nothing is cut); a
-/// single cluster wider than `cols` (a wide character in a one-column
-/// space) still gets a line of its own. Runs of spaces where a line breaks
-/// are dropped; a non-breaking space (U+00A0) never breaks.
+/// word wider than a line is broken after a hyphen if it has one that
+/// fits, else between clusters (nothing is cut); a single cluster wider
+/// than `cols` (a wide character in a one-column space) still gets a line
+/// of its own. Runs of spaces where a line breaks are dropped; a
+/// non-breaking space (U+00A0) never breaks.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     if width(s) <= cols {
         return vec![s.to_string()];
@@ -117,8 +118,13 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
         // Too wide for a line of its own: break it between clusters.
         let mut rest = word;
         while width(rest) > cols {
-            let (head, tail) = split_at_width(rest, cols);
-            let (head, tail) = if head.is_empty() { first_cluster(rest) } else { (head, tail) };
+            let (head, tail) = match split_at_width(rest, cols) {
+                ("", _) => first_cluster(rest),
+                (head, _) => match head.rfind('-') {
+                    Some(at) if at > 0 => rest.split_at(at + 1),
+                    _ => (head, &rest[head.len()..]),
+                },
+            };
             lines.push(head.to_string());
             rest = tail;
         }
@@ -248,6 +254,10 @@ mod tests {
         assert_eq!(wrap("the  quick", 4), ["the", "quic", "k"]);
         assert_eq!(wrap("supercalifragilistic is long", 8), ["supercal", "ifragili", "stic is", "long"]);
         assert_eq!(wrap("no\u{a0}break here", 5), ["no\u{a0}br", "eak", "here"]);
+        // Long words break after a hyphen when one fits.
+        assert_eq!(wrap("corporate-parenting", 12), ["corporate-", "parenting"]);
+        assert_eq!(wrap("CIC-3-PLACEMENTS x", 8), ["CIC-3-", "PLACEMEN", "TS x"]);
+        assert_eq!(wrap("-leading", 4), ["-lea", "ding"]);
     }
 
     #[test]
