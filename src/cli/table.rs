@@ -225,6 +225,9 @@ impl Table {
     }
 }
 
+/// How far column `i` may narrow in one step, given the widths so far.
+type Floor<'a> = dyn Fn(usize, &[usize]) -> usize + 'a;
+
 /// Column widths that fit `room` columns (the gaps already taken off).
 /// Whole cells when they fit. Otherwise names get their widest cell up to
 /// their cap, codes and numbers their widest cell, and the text column the
@@ -249,7 +252,7 @@ fn fit_columns(needs: &[Need], room: usize) -> Vec<usize> {
     let word = |i: usize, w: &[usize]| needs[i].word.clamp(1, w[i]);
     let share = |i: usize, w: &[usize]| needs[i].whole.min(TEXT_MIN).min(w[i]);
     // Each step's floor for column i: how far it may narrow in that step.
-    let steps: [&dyn Fn(usize, &[usize]) -> usize; 5] = [
+    let steps: [&Floor; 5] = [
         &|i, w| if is(i, text) { share(i, w) } else { w[i] },
         &|i, w| {
             if is(i, name) {
