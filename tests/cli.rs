@@ -395,3 +395,76 @@ fn approved_minutes_lock_the_meeting_until_reopened() {
     assert_eq!(json["approval_history"][1]["new"], "reopened");
     assert_eq!(json["approval_history"][1]["note"], "decision 2 misquoted");
 }
+
+const LONG_ACTION: &str = "Write to every foster carer about the new allowance rates, explain the backdated \
+    payments, and invite them to the drop-in sessions at each hub before the end of the year";
+
+/// The words of the column under `header` (from where the header starts
+/// in the first line to where the next one starts), read down the lines of
+/// the table: the cells' text, however it was wrapped. Columns are counted
+/// in characters, so a `—` or `●` before the column moves nothing.
+fn column_words(table: &str, header: &str) -> String {
+    let first: Vec<char> = table.lines().next().expect("a header line").chars().collect();
+    let text: String = first.iter().collect();
+    let start = text[..text.find(header).expect("header")].chars().count();
+    let after = start + header.chars().count();
+    let end = (after..first.len()).find(|&i| first[i] != ' ' && first[i - 1] == ' ').unwrap_or(usize::MAX);
+    let mut words = Vec::new();
+    for line in table.lines().skip(1) {
+        let cell: String = line.chars().skip(start).take(end.saturating_sub(start)).collect();
+        words.extend(cell.split_whitespace().map(str::to_string));
+    }
+    words.join(" ")
+}
+
+#[test]
+fn tables_fit_a_terminal_width_and_piped_rows_stay_whole() {
+    let db = TestDb::with_fixtures();
+    db.cmd()
+        .args(["action", "add", LONG_ACTION, "--owner", "Zed Quinn, Fostering Recruitment Team Manager"])
+        .args(["--due", "2024-01-31", "--service", "corporate-parenting"])
+        .assert()
+        .success();
+
+    // Piped: one line a row, every cell whole.
+    let out = db.cmd().args(["actions", "--owner", "zed quinn"]).output().unwrap();
+    let piped = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(piped.lines().count(), 3, "{piped}");
+    assert!(piped.lines().nth(1).unwrap().ends_with(LONG_ACTION), "{piped}");
+
+    // Laid out for a terminal: within the width, the text wrapped but whole.
+    for width in [60, 80, 100, 120] {
+        let out = db
+            .cmd()
+            .args(["actions", "--owner", "zed quinn"])
+            .env("QPRM_TABLE_WIDTH", width.to_string())
+            .output()
+            .unwrap();
+        let fitted = String::from_utf8(out.stdout).unwrap();
+        for line in fitted.lines() {
+            assert!(qprm::text::width(line) <= width, "{width}: {line:?} is too wide:\n{fitted}");
+        }
+        if width >= 80 {
+            let table: String = fitted.lines().filter(|l| !l.contains("action(s)")).collect::<Vec<_>>().join("\n");
+            assert_eq!(column_words(&table, "action"), LONG_ACTION, "{width}:\n{fitted}");
+            assert!(fitted.lines().count() > 3, "{width}: the text wraps:\n{fitted}");
+        } else {
+            // Too narrow for six columns: a record, the text under its label.
+            assert!(fitted.contains("\nowner    Zed Quinn, Fostering Recruitment Team Manager\n"), "{fitted}");
+        }
+        assert!(!fitted.contains('…'), "{width}: nothing is cut:\n{fitted}");
+    }
+
+    // The indicator table at 100 columns: every name whole across its lines.
+    let out =
+        db.cmd().args(["kpi", "--service", "corporate-parenting"]).env("QPRM_TABLE_WIDTH", "100").output().unwrap();
+    let kpi = String::from_utf8(out.stdout).unwrap();
+    assert!(kpi.lines().all(|l| qprm::text::width(l) <= 100), "{kpi}");
+    assert!(!kpi.lines().next().unwrap().contains("service"), "the service asked for is not repeated:\n{kpi}");
+    let json = db.cmd().args(["kpi", "--service", "corporate-parenting", "--json"]).output().unwrap();
+    let names = column_words(&kpi, "indicator");
+    for row in common::stdout_json(&json).as_array().unwrap() {
+        let name = row["name"].as_str().unwrap();
+        assert!(names.contains(name), "{name:?} is not whole in:\n{kpi}");
+    }
+}

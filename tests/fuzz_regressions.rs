@@ -89,11 +89,31 @@ fn sanitiser_leaves_nothing_a_terminal_would_interpret() {
         "\u{7f}\u{85}",
         "Siân Zoë “quotes”",
         "\u{1b}[?1049h\u{1b}[2J",
+        "\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}",
+        "\u{1b}\u{200b}[31m",
+        "a\u{2028}\u{2029}b\u{feff}",
+        "\u{61c}\u{2068}👩\u{200d}👩\u{200d}👧🇬🇧e\u{301}",
+        "\u{2028}\u{1b}[2J\u{2029}",
     ];
     for c in cases {
         let out = clean(c);
         assert!(!out.chars().any(char::is_control), "{c:?} -> {out:?}");
-        assert!(!out.contains('\u{202e}') && !out.contains('\u{2066}'));
+        assert!(!out.chars().any(invisible), "{c:?} -> {out:?}");
         assert_eq!(clean(&out), out, "idempotent for {c:?}");
     }
+}
+
+/// The bidi and zero-width controls the sanitiser removes: none may reach a
+/// terminal, whatever surrounds them.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{061c}'
+            | '\u{feff}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }

@@ -172,3 +172,67 @@ proptest! {
         prop_assert!(again.iter().all(|s| s.added.is_empty() && s.changed.is_empty()));
     }
 }
+
+/// Text built from the pieces that break terminal layouts: joined emoji,
+/// flags, combining marks, wide characters, invisible and bidi controls,
+/// escapes and plain words.
+fn awkward_text() -> impl Strategy<Value = String> {
+    let piece = prop::sample::select(vec![
+        "word",
+        " ",
+        "  ",
+        "Siân",
+        "👩\u{200d}👩\u{200d}👧",
+        "🇬🇧",
+        "e\u{301}",
+        "日本語",
+        "\u{200b}",
+        "\u{200d}",
+        "\u{200e}",
+        "\u{202e}",
+        "\u{2067}",
+        "\u{61c}",
+        "\u{feff}",
+        "\u{2028}",
+        "\u{1b}[31m",
+        "\t",
+        "\n",
+        "ｶﾞ",
+        "\u{a0}",
+        "longunbrokenword",
+    ]);
+    proptest::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    /// Cleaned text holds nothing invisible, cleans to itself, measures as
+    /// ratatui draws it, and truncates and wraps within any width without
+    /// losing or splitting a character.
+    #[test]
+    fn clean_text_measures_cuts_and_wraps_as_drawn(s in awkward_text(), cols in 1usize..40) {
+        use qprm::domain::sanitize::clean;
+        use qprm::text::{truncate, width, wrap};
+        let c = clean(&s);
+        prop_assert_eq!(clean(&c), c.clone());
+        prop_assert!(!c.chars().any(|ch| ch.is_control()
+            || matches!(ch, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+                | '\u{61c}' | '\u{feff}' | '\u{2028}' | '\u{2029}')), "{:?}", c);
+
+        let mut buf = ratatui::buffer::Buffer::empty(ratatui::layout::Rect::new(0, 0, 400, 1));
+        let (x, _) = buf.set_stringn(0, 0, &c, 400, ratatui::style::Style::new());
+        prop_assert_eq!(width(&c), x as usize);
+
+        let cut = truncate(&c, cols);
+        prop_assert!(width(&cut) <= cols);
+        let body = cut.strip_suffix('…').unwrap_or(&cut);
+        prop_assert!(c.starts_with(body));
+
+        let lines = wrap(&c, cols);
+        for l in &lines {
+            // Only a single cluster wider than the line may overflow it.
+            let one = unicode_segmentation::UnicodeSegmentation::graphemes(l.as_str(), true).count() == 1;
+            prop_assert!(width(l) <= cols || one, "{:?} in {:?}", l, lines);
+        }
+        prop_assert_eq!(lines.concat().replace(' ', ""), c.replace(' ', ""));
+    }
+}

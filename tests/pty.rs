@@ -89,3 +89,28 @@ fn a_flood_of_queued_keys_never_delays_a_save() {
     pty.send("y");
     assert!(pty.wait_exit());
 }
+
+#[test]
+fn actions_on_an_80_column_terminal_fit_it_and_cut_nothing() {
+    let db = meeting_db();
+    let text = "Write to every foster carer about the new allowance rates, explain the backdated payments, \
+                and invite them to the drop-in sessions at each hub before the end of the year";
+    db.cmd()
+        .args(["action", "add", text, "--owner", "Zed Quinn, Fostering Recruitment Team Manager"])
+        .args(["--due", "2024-01-31", "--service", "corporate-parenting"])
+        .assert()
+        .success();
+    // Empty COLUMNS and QPRM_TABLE_WIDTH are ignored: the width comes from
+    // the terminal itself.
+    let mut pty = Pty::spawn(&db, &["actions", "--owner", "zed quinn"], &[("COLUMNS", ""), ("QPRM_TABLE_WIDTH", "")]);
+    pty.wait_for("1 action(s)");
+    assert!(pty.wait_exit(), "clean exit");
+    let screen = pty.screen();
+    assert_eq!(pty.folded_rows(), Vec::<u16>::new(), "a line was wider than 80:\n{screen}");
+    let lines: Vec<&str> = screen.lines().take_while(|l| !l.contains("action(s)")).collect();
+    let start = lines[0].find("action").expect("the action column");
+    let words: Vec<&str> =
+        lines[1..].iter().filter_map(|l| l.get(start..)).flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(words.join(" "), text, "{screen}");
+    assert!(lines.len() > 2, "the text wraps:\n{screen}");
+}

@@ -19,9 +19,20 @@ fn draw(s: &Screen, w: u16, h: u16) -> Buffer {
     terminal.backend().buffer().clone()
 }
 
+/// The screen as a terminal shows it: a wide symbol's hidden second cell
+/// is not a space of its own.
 fn text(buf: &Buffer) -> String {
     let w = buf.area.width as usize;
-    let cells: Vec<&str> = buf.content.iter().map(|c| c.symbol()).collect();
+    let mut hidden = 0;
+    let cells: Vec<&str> = buf
+        .content
+        .iter()
+        .map(|c| {
+            let shown = if hidden > 0 { "" } else { c.symbol() };
+            hidden = if hidden > 0 { hidden - 1 } else { qprm::text::width(shown).saturating_sub(1) };
+            shown
+        })
+        .collect();
     cells.chunks(w).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
 }
 
@@ -176,4 +187,108 @@ fn escape_sequences_in_data_never_reach_the_screen() {
     let t = text(&buf);
     assert!(t.contains("evil text"), "{t}");
     assert!(!buf.content.iter().any(|c| c.symbol().chars().any(|ch| ch.is_control())));
+}
+
+/// Where a terminal puts each symbol of row `y` when it draws the row left to
+/// right, each symbol as wide as `qprm::text::width` says (the cells hidden
+/// behind a wide symbol are not drawn). A row is sound when every symbol
+/// lands on its own cell's x: otherwise the terminal shifts the rest of the
+/// row and leaves ghost glyphs behind.
+fn misplaced(buf: &Buffer, y: u16) -> Vec<(u16, usize, String)> {
+    let mut at = 0usize;
+    let mut hidden = 0usize;
+    let mut wrong = Vec::new();
+    for x in 0..buf.area.width {
+        let symbol = buf[(x, y)].symbol();
+        if hidden > 0 {
+            hidden -= 1;
+            continue;
+        }
+        if at != x as usize {
+            wrong.push((x, at, symbol.to_string()));
+        }
+        let w = qprm::text::width(symbol).max(1);
+        at += w;
+        hidden = w - 1;
+    }
+    wrong
+}
+
+/// Text of the same shape with nothing hard in it: each cluster of the
+/// cleaned text replaced by a plain one of the same width (`¤` for one
+/// column, the fullwidth `Ｘ` for two), spaces kept so it wraps alike.
+fn placeholder(hard: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    qprm::domain::sanitize::clean(hard)
+        .graphemes(true)
+        .map(|g| match (g, qprm::text::width(g)) {
+            (" ", _) => " ",
+            (_, 2) => "Ｘ",
+            _ => "¤",
+        })
+        .collect()
+}
+
+/// The sample meeting with a service, its head, its indicators and its
+/// actions renamed by `name`, and the screens it draws: the overview, Data
+/// and Actions at three sizes.
+fn screens_with(name: impl Fn(&str) -> String) -> Vec<(String, Buffer)> {
+    let family = "👩\u{200d}👩\u{200d}👧";
+    let mut s = screen(Mode::default(), false);
+    let conn = rusqlite::Connection::open(&s.path).unwrap();
+    let service = name(&format!("Corporate {family} Parenting 🇬🇧 Rene\u{301}e"));
+    let head = name("Ame\u{301}lie 🇬🇧 Head of Service, 日本 Parenting");
+    conn.execute("UPDATE services SET name = ?1, head = ?2 WHERE id = 'corporate-parenting'", [service, head]).unwrap();
+    let indicator = name(&format!("{family} % of 🇬🇧 children seen by Rene\u{301}e"));
+    conn.execute("UPDATE indicators SET name = ?1 WHERE service_id = 'corporate-parenting'", [indicator]).unwrap();
+    let action = name(&format!("Plan for {family} 🇬🇧 families with Rene\u{301}e, 日本語 too"));
+    conn.execute("UPDATE actions SET text = ?1 WHERE service_id = 'corporate-parenting'", [action]).unwrap();
+    drop(conn);
+    s.app.reload(&s.store).unwrap();
+    let sizes = [(80, 24), (100, 30), (160, 48)];
+    let mut screens: Vec<(String, Buffer)> =
+        sizes.iter().map(|&(w, h)| (format!("overview {w}x{h}"), draw(&s, w, h))).collect();
+    s.key(KeyCode::Char(']'));
+    for (section, key) in [("data", '1'), ("actions", '4')] {
+        s.key(KeyCode::Char(key));
+        screens.extend(sizes.iter().map(|&(w, h)| (format!("{section} {w}x{h}"), draw(&s, w, h))));
+    }
+    screens
+}
+
+#[test]
+fn joined_emoji_flags_and_combining_marks_keep_every_column_in_place() {
+    let hard = screens_with(str::to_string);
+    let plain = screens_with(placeholder);
+    snapshot("hard_text_overview_100x30", &hard[1].1);
+    for ((what, buf), (_, control)) in hard.iter().zip(&plain) {
+        let t = text(buf);
+        // The joined family comes apart into three emoji; the flag and the
+        // accented letter stay whole, one cell each (shown whole where the
+        // columns are wide enough for the text).
+        assert!(!buf.content.iter().any(|c| c.symbol().contains('\u{200d}')), "{what}: a joiner reached the screen");
+        if what.ends_with("160x48") {
+            assert!(t.contains("👩👩👧") && t.contains("🇬🇧"), "{what}:\n{t}");
+            assert!(buf.content.iter().any(|c| c.symbol() == "e\u{301}"), "{what}: the accent left its letter:\n{t}");
+        }
+        for y in 0..buf.area.height {
+            assert_eq!(misplaced(buf, y), vec![], "{what}: row {y} is out of step:\n{t}");
+        }
+        // Cell for cell the same screen as with plain text of the same
+        // widths: only the hard text's own cells differ, so no column and
+        // no other row moved.
+        let mut hidden = 0u8;
+        for (i, (h, c)) in buf.content.iter().zip(&control.content).enumerate() {
+            let own = matches!(c.symbol(), "¤" | "Ｘ") || hidden > 0;
+            hidden = if c.symbol() == "Ｘ" { 1 } else { hidden.saturating_sub(1) };
+            let (x, y) = (i as u16 % buf.area.width, i as u16 / buf.area.width);
+            assert!(
+                own || h.symbol() == c.symbol(),
+                "{what}: ({x}, {y}) holds {:?}, not {:?}:\n{t}\n{}",
+                h.symbol(),
+                c.symbol(),
+                text(control)
+            );
+        }
+    }
 }

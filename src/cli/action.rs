@@ -1,5 +1,6 @@
 //! `qprm action add|update|show` and `qprm actions`, the action log.
 
+use super::table::Width::{Text, Upto, Whole};
 use super::table::{Cell, Table};
 use super::{ActionCommand, ActionsArgs, Ctx, JsonStream, parse_status_filter};
 use crate::domain::ActionStatus;
@@ -86,7 +87,7 @@ fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
     }
     ctx.line("")?;
     ctx.line("history")?;
-    let mut t = Table::new(&[("when", 20), ("who", 24), ("change", 70), ("note", 60)]);
+    let mut t = Table::new(&[("when", Whole), ("who", Upto(24)), ("change", Text), ("note", Upto(40))]);
     for h in a.history.iter().flatten() {
         // The note has a column of its own.
         let change = describe_change(&Change { note: None, ..h.as_change() });
@@ -96,7 +97,7 @@ fn show(ctx: &mut Ctx<'_>, a: &ActionRecord) -> Result<()> {
         };
         t.row(vec![h.at.as_str().into(), who.into(), change.into(), h.note.as_deref().unwrap_or("").into()]);
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+    ctx.table(&t)
 }
 
 pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
@@ -123,7 +124,14 @@ pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
         store.for_each_action(&filter, |a| stream.item(&a))?;
         return stream.end();
     }
-    let mut t = Table::new(&[("ref", 8), ("status", 11), ("due", 10), ("owner", 36), ("service", 22), ("action", 70)]);
+    let mut t = Table::new(&[
+        ("ref", Whole),
+        ("status", Whole),
+        ("due", Whole),
+        ("owner", Upto(36)),
+        ("service", Upto(22)),
+        ("action", Text),
+    ]);
     let mut overdue = 0;
     let n = store.for_each_action(&filter, |a| {
         overdue += usize::from(a.overdue);
@@ -142,6 +150,6 @@ pub fn list(ctx: &mut Ctx<'_>, args: &ActionsArgs) -> Result<()> {
     if n == 0 {
         return ctx.line(format!("no {status} actions match"));
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    ctx.table(&t)?;
     ctx.line(format!("{n} action(s), {overdue} overdue (today is {})", ctx.today))
 }

@@ -3,6 +3,7 @@
 //! overview; the packs are compiled in so the demo works from any folder.
 
 use super::Ctx;
+use super::table::Width::{Text, Upto, Whole};
 use super::table::{Cell, Table};
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
@@ -79,12 +80,12 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
     }
     ctx.line("")?;
     let mut t = Table::new(&[
-        ("#", 3),
-        ("service", 40),
-        ("head of service", 46),
-        ("KPIs ■R ▲A ●G", 14),
-        ("audits good+", 16),
-        ("actions", 20),
+        ("#", Whole),
+        ("service", Text),
+        ("head of service", Upto(46)),
+        ("KPIs ■R ▲A ●G", Whole),
+        ("audits good+", Upto(16)),
+        ("actions", Upto(20)),
     ]);
     for line in store.agenda_overview(meeting, ctx.today)? {
         let audits = match &line.audits {
@@ -107,7 +108,7 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
             Cell::coloured(&format!("{} open, {} overdue", line.open_actions, line.overdue_actions), overdue),
         ]);
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+    ctx.table(&t)
 }
 
 /// How long a silent chair keeps the chair: `QPRM_CHAIR_STALE_MS` if set

@@ -1,7 +1,8 @@
 //! `qprm kpi`: indicator tables and one indicator's series.
 
 use super::Ctx;
-use super::table::{Cell, Table};
+use super::table::Width::{Text, Upto, Whole};
+use super::table::{Cell, Layout, Table};
 use crate::domain::rag::sparkline;
 use crate::domain::sanitize::clean;
 use crate::domain::{Period, Rag};
@@ -54,7 +55,8 @@ pub fn kpi(
         if !values.is_empty() {
             ctx.line(format!("trend {}  ({} months)", sparkline(&values), values.len()))?;
         }
-        let mut t = Table::new(&[("period", 7), ("value", 10), ("RAG", 8), ("direction", 12), ("note", 80)]);
+        let mut t =
+            Table::new(&[("period", Whole), ("value", Whole), ("RAG", Whole), ("direction", Whole), ("note", Text)]);
         for p in &s.series {
             t.row(vec![
                 p.period.as_str().into(),
@@ -67,7 +69,7 @@ pub fn kpi(
         if t.is_empty() {
             return ctx.line("no values recorded yet");
         }
-        return t.print(ctx.out, ctx.colour).map_err(super::write_err);
+        return ctx.table(&t);
     }
     let rows = store.kpi_rows(service.as_deref(), period)?;
     if json {
@@ -76,21 +78,28 @@ pub fn kpi(
     if rows.is_empty() {
         return ctx.line("no indicators: import a pack first");
     }
-    let mut t = Table::new(&[
-        ("code", 24),
-        ("indicator", 48),
-        ("service", 20),
-        ("period", 7),
-        ("value", 9),
-        ("baseline", 9),
-        ("target", 9),
-        ("RAG", 8),
-        ("direction", 12),
-    ]);
+    // Asked for one service, a terminal has no room to repeat its id on
+    // every row; piped, every column stays, for scripts.
+    let show_service = service.is_none() || ctx.layout == Layout::Lines;
+    let mut columns = vec![
+        ("code", Whole),
+        ("indicator", Text),
+        ("service", Upto(20)),
+        ("period", Whole),
+        ("value", Whole),
+        ("baseline", Whole),
+        ("target", Whole),
+        ("RAG", Whole),
+        ("direction", Whole),
+    ];
+    if !show_service {
+        columns.remove(2);
+    }
+    let mut t = Table::new(&columns);
     let mut counts = [0usize; 4];
     for r in &rows {
         counts[r.rag as usize] += 1;
-        t.row(vec![
+        let mut cells = vec![
             r.code.as_str().into(),
             r.name.as_str().into(),
             r.service.as_deref().unwrap_or("—").into(),
@@ -100,9 +109,13 @@ pub fn kpi(
             fmt(r, r.target).into(),
             Cell::coloured(r.rag.label(), rag_colour(r.rag)),
             r.direction.arrow().into(),
-        ]);
+        ];
+        if !show_service {
+            cells.remove(2);
+        }
+        t.row(cells);
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    ctx.table(&t)?;
     ctx.line(format!(
         "{} red, {} amber, {} green, {} without target or value",
         counts[2], counts[1], counts[0], counts[3]
@@ -122,7 +135,7 @@ pub fn search(ctx: &mut Ctx<'_>, text: &str, limit: u32, json: bool) -> Result<(
     if hits.is_empty() {
         return ctx.line(format!("nothing found for '{}'", clean(text)));
     }
-    let mut t = Table::new(&[("kind", 8), ("ref", 11), ("where", 40), ("match", 100)]);
+    let mut t = Table::new(&[("kind", Whole), ("ref", Whole), ("where", Upto(40)), ("match", Text)]);
     for h in &hits {
         let place = match (&h.meeting_date, &h.period) {
             (Some(d), _) => format!("meeting {d}"),
@@ -142,5 +155,5 @@ pub fn search(ctx: &mut Ctx<'_>, text: &str, limit: u32, json: bool) -> Result<(
             format!("{title}{}", h.snippet).into(),
         ]);
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)
+    ctx.table(&t)
 }

@@ -1,6 +1,7 @@
 //! `qprm meeting new|list|update|approve|reopen`, `qprm decision add` and
 //! `qprm decisions`.
 
+use super::table::Width::{Text, Upto, Whole};
 use super::table::{Cell, Table};
 use super::{Ctx, DecisionCommand, JsonStream, MeetingCommand};
 use crate::domain::dates::parse_day;
@@ -103,14 +104,14 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
                     .line("no meetings yet: create one with `qprm meeting new --date YYYY-MM-DD --period YYYY-MM`");
             }
             let mut t = Table::new(&[
-                ("id", 8),
-                ("date", 10),
-                ("period", 7),
-                ("chair", 40),
-                ("agenda", 6),
-                ("decisions", 9),
-                ("actions", 7),
-                ("minutes", 19),
+                ("id", Whole),
+                ("date", Whole),
+                ("period", Whole),
+                ("chair", Text),
+                ("agenda", Whole),
+                ("decisions", Whole),
+                ("actions", Whole),
+                ("minutes", Upto(19)),
             ]);
             for m in &meetings {
                 t.row(vec![
@@ -127,7 +128,7 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: MeetingCommand) -> Result<()> {
                     },
                 ]);
             }
-            t.print(ctx.out, ctx.colour).map_err(super::write_err)
+            ctx.table(&t)
         }
     }
 }
@@ -163,7 +164,8 @@ pub fn decisions(
         store.for_each_decision(&filter, |d| stream.item(&d))?;
         return stream.end();
     }
-    let mut t = Table::new(&[("id", 6), ("meeting", 10), ("period", 7), ("service", 22), ("decision", 90)]);
+    let mut t =
+        Table::new(&[("id", Whole), ("meeting", Whole), ("period", Whole), ("service", Upto(22)), ("decision", Text)]);
     store.for_each_decision(&filter, |d| {
         t.row(vec![
             d.id.to_string().into(),
@@ -181,6 +183,6 @@ pub fn decisions(
     if t.is_empty() {
         return ctx.line("no decisions recorded for that filter");
     }
-    t.print(ctx.out, ctx.colour).map_err(super::write_err)?;
+    ctx.table(&t)?;
     Ok(())
 }

@@ -366,6 +366,8 @@ pub enum DecisionCommand {
 pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     pub colour: bool,
+    /// How tables are laid out: fitted to the terminal, or a line a row.
+    pub layout: table::Layout,
     pub today: NaiveDate,
     /// The moment this command runs, for what it records (read once here,
     /// so the store never reads the clock for it).
@@ -375,7 +377,13 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
-        Ctx { out, colour, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+        let layout = table::Layout::for_stdout();
+        Ctx { out, colour, layout, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+    }
+
+    /// Prints a table laid out for where stdout goes.
+    pub fn table(&mut self, t: &table::Table) -> Result<()> {
+        t.print(self.out, self.colour, self.layout).map_err(write_err)
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.

@@ -1,8 +1,16 @@
 //! Keeps text from packs, the database and users from ever reaching a
 //! terminal raw. `clean` removes ANSI/VT escape sequences (CSI, OSC, DCS and
-//! friends), C0 and C1 control characters and the bidirectional overrides
-//! that can make text display differently from what it says. Line breaks and
-//! tabs become single spaces, so one field can never break a table row.
+//! friends), C0 and C1 control characters, the bidirectional controls that
+//! can make text display differently from what it says, and the invisible
+//! zero-width characters. Line breaks and tabs (and the Unicode line and
+//! paragraph separators) become single spaces, so one field can never break
+//! a table row.
+//!
+//! The zero-width joiner goes too, although it is what makes 👩‍👩‍👧 one glyph:
+//! terminals disagree about how wide a joined emoji sequence is (two columns
+//! in some, six in others, boxes on a console), and a screen that guesses
+//! wrong shifts every column after it. Unjoined, 👩👩👧 is three emoji that
+//! every terminal draws six columns wide, and it still reads as a family.
 
 /// Sanitise for single-line display.
 pub fn clean(s: &str) -> String {
@@ -27,8 +35,8 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
             // C1 CSI / OSC / DCS / SOS / PM / APC introduce sequences too.
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\n' if keep_newlines => out.push('\n'),
-            '\n' | '\r' | '\t' => {
+            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => {
                 if !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
                 }
@@ -41,7 +49,20 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
 }
 
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || is_bidi_control(c) || is_zero_width(c)
+}
+
+/// Marks and overrides that change the order text is shown in.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}')
+}
+
+/// Characters that take no column but change how (or whether) the
+/// characters around them are joined or broken: zero-width space,
+/// non-joiner and joiner, word joiner and the invisible operators, the
+/// Mongolian vowel separator, and the byte-order mark.
+fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{180e}' | '\u{feff}')
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -126,5 +147,27 @@ mod tests {
     #[test]
     fn multiline_keeps_newlines_only() {
         assert_eq!(clean_multiline("a\nb\u{1b}[2Jc"), "a\nbc");
+        assert_eq!(clean_multiline("a\u{2028}b\u{2029}c"), "a\nb\nc");
+    }
+
+    #[test]
+    fn removes_zero_width_and_bidi_controls() {
+        let cases = [
+            ("zero\u{200b}width", "zerowidth"),
+            ("non\u{200c}joiner", "nonjoiner"),
+            ("\u{feff}bom", "bom"),
+            ("word\u{2060}joiner", "wordjoiner"),
+            ("\u{200e}ltr\u{200f}rtl\u{61c}alm", "ltrrtlalm"),
+            ("\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}embed", "embed"),
+            ("\u{2066}\u{2067}\u{2068}iso\u{2069}", "iso"),
+            ("line\u{2028}para\u{2029}end", "line para end"),
+            // Joined emoji come apart into the emoji every terminal agrees on.
+            ("👩\u{200d}👩\u{200d}👧", "👩👩👧"),
+            // Flags, accents and wide characters are text, and stay.
+            ("🇬🇧 Rene\u{301}e 日本", "🇬🇧 Rene\u{301}e 日本"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(clean(input), want, "input {input:?}");
+        }
     }
 }

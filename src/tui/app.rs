@@ -484,7 +484,7 @@ impl App {
         match &mut self.overlay {
             Overlay::Form(form) => form.paste(text),
             Overlay::Search(s) => {
-                s.input.insert_str(crate::domain::sanitize::clean(text).chars().take(200).collect::<String>());
+                s.input.insert_str(crate::text::take_chars(&crate::domain::sanitize::clean(text), 200));
             }
             _ => {}
         }

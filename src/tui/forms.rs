@@ -363,8 +363,9 @@ impl Form {
     pub fn paste(&mut self, text: &str) {
         let field = &mut self.fields[self.focus];
         let room = MAX_FIELD_CHARS.saturating_sub(field.value().chars().count());
-        let clean: String = crate::domain::sanitize::clean(text).chars().take(room).collect();
-        field.input.insert_str(clean);
+        // Cut between grapheme clusters, so a long paste never ends in half an emoji.
+        let clean = crate::domain::sanitize::clean(text);
+        field.input.insert_str(crate::text::take_chars(&clean, room));
     }
 
     fn submit(&mut self, today: NaiveDate) -> Outcome {

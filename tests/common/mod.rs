@@ -42,7 +42,8 @@ impl TestDb {
 
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("qprm").expect("binary");
-        cmd.env("QPRM_DB", &self.path).env("QPRM_TODAY", TODAY).env_remove("NO_COLOR");
+        // Piped, tables are a line a row unless a test asks for a width.
+        cmd.env("QPRM_DB", &self.path).env("QPRM_TODAY", TODAY).env_remove("NO_COLOR").env_remove("QPRM_TABLE_WIDTH");
         cmd
     }
 

@@ -86,6 +86,13 @@ impl Pty {
         self.parser.lock().unwrap().screen().contents()
     }
 
+    /// Rows the terminal had to fold because a line was wider than it.
+    pub fn folded_rows(&self) -> Vec<u16> {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        (0..screen.size().0).filter(|&r| screen.row_wrapped(r)).collect()
+    }
+
     /// Waits (generously: CI machines are slow and shared) for text to appear.
     pub fn wait_for(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
