@@ -25,15 +25,18 @@ fn words(folded: &str) -> Vec<&str> {
 }
 
 /// How near `typed` is to `known` (both folded): edits between the whole
-/// names, or, when one has fewer words, between it and the closest run of
-/// as many consecutive words in the other. `None` when too far to ask about.
+/// names, or, when `typed` has fewer words, between it and the closest run
+/// of as many consecutive words in `known`. `None` when too far to ask about.
 ///
 /// Whole names allow a third of the typed length in edits (one to three),
 /// as `nearest` does for codes. A run of words is how a short name sits in
 /// a long role ("Corporate Parenting" in "Head of Service, Corporate
 /// Parenting"), which whole-name distance alone never finds: there it
 /// allows at most three edits and none for names under three characters,
-/// so "Jo" is not questioned against every role with "of" in it.
+/// so "Jo" is not questioned against every role with "of" in it. Never the
+/// other way round: a fuller new name that contains a known one ("Head of
+/// Service, Front Door and MASH" holds "Heads of Service", give or take a
+/// letter) is usually a deliberate new owner, not a slip.
 fn nearness(typed: &str, known: &str) -> Option<(usize, u8)> {
     let length = typed.chars().count();
     let whole = distance(typed, known);
@@ -41,13 +44,12 @@ fn nearness(typed: &str, known: &str) -> Option<(usize, u8)> {
         return Some((whole, 0));
     }
     let (t, k) = (words(typed), words(known));
-    let (short, long) = if t.len() <= k.len() { (&t, &k) } else { (&k, &t) };
-    if short.is_empty() || short.len() == long.len() {
+    if t.is_empty() || t.len() >= k.len() {
         return None;
     }
-    let phrase = short.join(" ");
+    let phrase = t.join(" ");
     let limit = (phrase.chars().count() / 3).min(3);
-    long.windows(short.len()).map(|w| distance(&phrase, &w.join(" "))).filter(|d| *d <= limit).min().map(|d| (d, 1))
+    k.windows(t.len()).map(|w| distance(&phrase, &w.join(" "))).filter(|d| *d <= limit).min().map(|d| (d, 1))
 }
 
 /// The known name a new `typed` name is close to, if any: `None` when
@@ -110,11 +112,9 @@ mod tests {
         assert_eq!(nearest_known("Corprate Parenting", OWNERS), Some("Head of Service, Corporate Parenting"));
         assert_eq!(nearest_known("corporate parenting", OWNERS), Some("Head of Service, Corporate Parenting"));
         assert_eq!(nearest_known("Early Help", OWNERS), Some("Head of Service, Early Help"));
-        // The other way round: a fuller name for a known short one.
-        assert_eq!(
-            nearest_known("Head of Service, Corporate Parenting", ["Corporate Parenting"]),
-            Some("Corporate Parenting")
-        );
+        // Never the other way round: a fuller name is a deliberate new owner.
+        assert_eq!(nearest_known("Head of Service, Corporate Parenting", ["Corporate Parenting"]), None);
+        assert_eq!(nearest_known("Head of Service, Front Door and MASH", ["Heads of Service"]), None);
     }
 
     #[test]
