@@ -468,3 +468,96 @@ fn tables_fit_a_terminal_width_and_piped_rows_stay_whole() {
         assert!(names.contains(name), "{name:?} is not whole in:\n{kpi}");
     }
 }
+
+/// Issue 12, item 7: a new owner close to a known one is recorded as typed,
+/// with one line on stderr naming the nearest known owner; exit 0.
+#[test]
+fn a_new_owner_close_to_a_known_one_is_recorded_with_a_warning() {
+    let db = TestDb::with_meeting();
+    let add = db
+        .cmd()
+        .args(["action", "add", "Book health assessments", "--owner", "Corprate Parenting", "--due", "+2w"])
+        .output()
+        .unwrap();
+    assert_eq!(add.status.code(), Some(0), "{}", String::from_utf8_lossy(&add.stderr));
+    let reference = String::from_utf8_lossy(&add.stdout).trim().to_string();
+    let stderr = String::from_utf8_lossy(&add.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: no owner \"Corprate Parenting\" yet; did you mean \"Head of Service, Corporate Parenting\"? \
+             Recorded as typed; to change it: qprm action update {reference} --owner \"Head of Service, Corporate Parenting\""
+        )]
+    );
+    let shown = stdout_json(&db.cmd().args(["action", "show", &reference, "--json"]).output().unwrap());
+    assert_eq!(shown["owner"], "Corprate Parenting", "recorded as typed");
+
+    // Now known: the same name again, in any case, is not questioned.
+    db.cmd()
+        .args(["action", "add", "Another", "--owner", "corprate  parenting", "--due", "+2w"])
+        .assert()
+        .success()
+        .stderr(contains("warning").not());
+    // A known owner, or one far from any, is not questioned either.
+    db.cmd()
+        .args(["action", "add", "Third", "--owner", "head of service, corporate parenting", "--due", "+2w"])
+        .assert()
+        .success()
+        .stderr(contains("warning").not());
+    db.cmd()
+        .args(["action", "add", "Fourth", "--owner", "Dev Patel", "--due", "+2w"])
+        .assert()
+        .success()
+        .stderr(contains("warning").not());
+
+    // `action update --owner` warns the same way, and the change is made.
+    db.cmd()
+        .args(["action", "update", &reference, "--owner", "Head of Servce, Corporate Parenting"])
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "warning: no owner \"Head of Servce, Corporate Parenting\" yet; did you mean \"Head of Service, Corporate Parenting\"?",
+        ));
+    let shown = stdout_json(&db.cmd().args(["action", "show", &reference, "--json"]).output().unwrap());
+    assert_eq!(shown["owner"], "Head of Servce, Corporate Parenting");
+    db.cmd()
+        .args(["action", "update", &reference, "--owner", "Head of Service, Corporate Parenting"])
+        .assert()
+        .success()
+        .stderr(contains("warning").not());
+}
+
+/// Owners the same apart from case or spacing are one owner: a lookup by
+/// the plain name finds actions recorded with odd case and spacing.
+#[test]
+fn owner_lookup_ignores_case_and_spacing() {
+    let db = TestDb::with_meeting();
+    let add = db
+        .cmd()
+        .args([
+            "action",
+            "add",
+            "Refresh the sufficiency strategy",
+            "--owner",
+            " corporate  PARENTING ",
+            "--due",
+            "+2w",
+        ])
+        .output()
+        .unwrap();
+    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    let reference = String::from_utf8_lossy(&add.stdout).trim().to_string();
+    let mine = stdout_json(&db.cmd().args(["actions", "--owner", "corporate parenting", "--json"]).output().unwrap());
+    let refs: Vec<&str> = mine.as_array().unwrap().iter().map(|a| a["ref"].as_str().unwrap()).collect();
+    assert!(refs.contains(&reference.as_str()), "{refs:?}");
+    let a = mine.as_array().unwrap().iter().find(|a| a["ref"] == reference.as_str()).unwrap();
+    assert_eq!(a["owner"], "corporate PARENTING", "as typed, spacing tidied");
+    // A second spelling joins the first owner rather than making another.
+    let again = db
+        .cmd()
+        .args(["action", "add", "Second", "--owner", "Corporate Parenting", "--json", "--due", "+2w"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&again)["owner"], "corporate PARENTING");
+}

@@ -366,6 +366,9 @@ fn half_typed_text_survives_a_crash_and_is_offered_back() {
     again.send("\t");
     again.type_text("+1m");
     again.send("\r");
+    // A new owner inside a known joint role is asked about; Enter keeps it.
+    again.wait_for("New owner 'Principal Social Worker'");
+    again.send("\r");
     again.wait_for("Saved action A1");
     assert!(store.draft(1, "chair").unwrap().is_none(), "the draft is cleared once saved");
     again.send("q");

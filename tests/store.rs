@@ -745,3 +745,118 @@ fn minutes_of_a_meeting_not_yet_held_cannot_be_approved() {
     assert!(err.contains("has not happened yet"), "{err}");
     assert_eq!(store.meeting(m.id).unwrap().approved_at, None);
 }
+
+/// Issue 12, item 7: owners the same apart from case or spacing are one
+/// owner, keeping the spelling first recorded, so "my actions" finds them all.
+#[test]
+fn owners_the_same_apart_from_case_or_spacing_are_one_owner() {
+    let (_f, mut store, meeting) = loaded();
+    let owners_before = store.owners().unwrap().len();
+    let new = |owner: &str| NewAction {
+        text: "Book the health assessments".into(),
+        owner: owner.into(),
+        due: Some(today()),
+        meeting: Some(meeting),
+        ..Default::default()
+    };
+    let a = store.record_action(&new(" head of service,  CORPORATE parenting ")).unwrap();
+    assert_eq!(a.owner, "Head of Service, Corporate Parenting", "the known owner, as first spelt");
+    assert_eq!(store.owners().unwrap().len(), owners_before, "no new owner");
+
+    let b = store.record_action(&new("  Dev   Patel ")).unwrap();
+    assert_eq!(b.owner, "Dev Patel", "a new owner is stored with its spacing tidied");
+    let c = store.record_action(&new("DEV PATEL")).unwrap();
+    assert_eq!(c.owner, "Dev Patel");
+    assert_eq!(store.owners().unwrap().len(), owners_before + 1);
+
+    // Giving an action its own owner in other case is no change at all.
+    let same =
+        store.update_action(&c.reference, &ActionChange { owner: Some("dev  patel".into()), ..Default::default() });
+    assert!(same.is_err(), "nothing to change");
+    let moved = store
+        .update_action(
+            &c.reference,
+            &ActionChange { owner: Some(" corporate  PARENTING ".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(moved.owner, "corporate PARENTING", "a new owner, recorded as typed (spacing tidied)");
+    let moved = store
+        .update_action(&b.reference, &ActionChange { owner: Some("Corporate Parenting".into()), ..Default::default() })
+        .unwrap();
+    assert_eq!(moved.owner, "corporate PARENTING", "the first spelling is kept");
+    let history = store.action_with_history(&b.reference, today()).unwrap().history.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.field.as_str(), last.old.as_deref(), last.new.as_deref()),
+        ("owner", Some("Dev Patel"), Some("corporate PARENTING")),
+        "history names the owner as the action shows it"
+    );
+
+    let mine = |owner: &str| -> Vec<String> {
+        let f = ActionFilter { owner: Some(owner.into()), ..filter() };
+        store.actions(&f).unwrap().into_iter().map(|a| a.reference).collect()
+    };
+    for query in ["corporate parenting", "  Corporate   Parenting", "CORPORATE PARENTING"] {
+        let found = mine(query);
+        assert!(found.contains(&a.reference) && found.contains(&b.reference), "{query:?}: {found:?}");
+    }
+}
+
+/// A pack that names a known owner in other case or spacing is the same
+/// pack: re-importing it changes nothing and needs no `--replace`.
+#[test]
+fn a_pack_naming_a_known_owner_in_other_case_changes_nothing() {
+    let (_f, mut store, _) = loaded();
+    let known = store.known().unwrap();
+    store.import_packs(&[pack(common::base_pack(), &known)], ImportOptions::default()).unwrap();
+    let mut shouted = common::base_pack();
+    shouted["actions"][0]["owner"] = serde_json::json!("HEAD OF SERVICE,  corporate parenting");
+    let again = store.import_packs(&[pack(shouted, &known)], ImportOptions::default()).unwrap();
+    assert!(again[0].changed.is_empty() && again[0].added.is_empty(), "{again:?}");
+    assert_eq!(store.action("T.1", today()).unwrap().owner, "Head of Service, Corporate Parenting");
+    let history = store.action_with_history("T.1", today()).unwrap().history.unwrap();
+    assert!(history.iter().all(|h| h.field != "owner"), "{history:?}");
+}
+
+/// Schema v7 merges owners an earlier qprm split by case or spacing into
+/// the first recorded, and from then on the database refuses a second.
+#[test]
+fn schema_v7_merges_owners_split_by_case_or_spacing() {
+    let (f, mut store, meeting) = loaded();
+    let a = store
+        .record_action(&NewAction {
+            text: "x".into(),
+            owner: "Head of Service, Corporate Parenting".into(),
+            due: Some(today()),
+            meeting: Some(meeting),
+            ..Default::default()
+        })
+        .unwrap();
+    let owners_before = store.owners().unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    common::undo_v7(&conn);
+    // As a v6 qprm recorded them: one owner per exact spelling.
+    conn.execute_batch(
+        "INSERT INTO owners (name, folded) VALUES ('head of service,  corporate PARENTING', 'head of service,  corporate parenting');
+         INSERT INTO owners (name, folded) VALUES ('HEAD OF SERVICE, CORPORATE PARENTING', 'head of service, corporate parenting');",
+    )
+    .unwrap();
+    conn.execute("UPDATE actions SET owner_id = (SELECT max(id) FROM owners) WHERE ref = ?1", [&a.reference]).unwrap();
+    let split: i64 = conn.query_row("SELECT count(*) FROM owners", [], |r| r.get(0)).unwrap();
+    assert_eq!(split as usize, owners_before.len() + 2);
+    drop(conn);
+
+    let store = Store::open(&f.path, "test").unwrap();
+    assert_eq!(store.owners().unwrap(), owners_before, "merged into the first recorded");
+    assert_eq!(store.action(&a.reference, today()).unwrap().owner, "Head of Service, Corporate Parenting");
+    let f2 = ActionFilter { owner: Some("corporate parenting".into()), ..filter() };
+    assert!(store.actions(&f2).unwrap().iter().any(|x| x.reference == a.reference));
+    drop(store);
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let twin = conn.execute(
+        "INSERT INTO owners (name, folded) VALUES ('Head of service, Corporate parenting', 'head of service, corporate parenting')",
+        [],
+    );
+    assert!(twin.is_err(), "one owner per folded name, enforced by the database");
+}

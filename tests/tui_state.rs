@@ -677,3 +677,117 @@ fn taking_the_chair_under_an_open_form_never_writes_over_the_silent_chairs_words
     s.app.restore_draft(&s.store).unwrap();
     assert!(s.app.has_open_form(), "and offered back on this, the chair's, screen");
 }
+
+fn form_error(s: &Screen) -> Option<String> {
+    match &s.app.overlay {
+        Overlay::Form(form) => form.error.clone(),
+        _ => None,
+    }
+}
+
+/// Issue 12, item 7: Enter with a new owner close to a known one does not
+/// save; the form asks. A second Enter keeps the name as typed.
+#[test]
+fn a_new_owner_close_to_a_known_one_is_questioned_and_enter_keeps_it() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]a").type_text("Book health assessments").key(KeyCode::Tab);
+    s.type_text("Corprate Parenting").key(KeyCode::Tab).type_text("+2w");
+    let Overlay::Form(form) = &s.app.overlay else { panic!("a form") };
+    assert_eq!(
+        form.owner_suggestion(&s.app.owners),
+        Some("Head of Service, Corporate Parenting"),
+        "→ offers the same owner before Enter"
+    );
+    assert!(s.app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)).is_none(), "Enter asks, writes nothing");
+    assert_eq!(
+        form_error(&s).as_deref(),
+        Some("New owner 'Corprate Parenting': Enter keeps it, → takes 'Head of Service, Corporate Parenting'")
+    );
+    let Overlay::Form(form) = &s.app.overlay else { panic!("the form stays open") };
+    assert_eq!(form.focus, 1, "on the Owner field");
+    assert!(actions_raised(&s).is_empty());
+
+    s.key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    assert_eq!(s.store.action("A1", today()).unwrap().owner, "Corprate Parenting", "kept as typed");
+
+    // Now a known owner: the same name again, in any case, is not asked about.
+    s.type_text("a").type_text("Second").key(KeyCode::Tab).type_text("corprate PARENTING").key(KeyCode::Tab);
+    s.type_text("+2w").key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    assert_eq!(s.store.action("A2", today()).unwrap().owner, "Corprate Parenting", "the spelling first recorded");
+}
+
+/// → answers the question by taking the known owner; the next Enter saves
+/// it. Any other key goes on editing, and Enter then asks again.
+#[test]
+fn right_arrow_takes_the_known_owner_the_question_names() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]a").type_text("Refresh the sufficiency strategy").key(KeyCode::Tab);
+    s.type_text("Director of Childrens Services").key(KeyCode::Tab).type_text("+2w");
+    s.key(KeyCode::Enter);
+    assert_eq!(
+        form_error(&s).as_deref(),
+        Some("New owner 'Director of Childrens Services': Enter keeps it, → takes 'Director of Children's Services'")
+    );
+    // Typing goes on editing: the question is dropped, and asked again.
+    s.key(KeyCode::Char('x')).key(KeyCode::Backspace);
+    assert_eq!(form_error(&s), None);
+    s.key(KeyCode::Enter);
+    assert!(form_error(&s).is_some_and(|e| e.starts_with("New owner")), "asked again");
+
+    s.key(KeyCode::Right);
+    let Overlay::Form(form) = &s.app.overlay else { panic!("the form stays open") };
+    assert_eq!(form.fields[1].value(), "Director of Children's Services");
+    assert_eq!((form.error.as_deref(), form.owner_suggestion(&s.app.owners)), (None, None));
+    s.key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    assert_eq!(s.store.action("A1", today()).unwrap().owner, "Director of Children's Services");
+    assert!(!s.store.owners().unwrap().iter().any(|o| o == "Director of Childrens Services"), "no new owner");
+}
+
+/// Editing an action: its own owner in other case is no change, and a new
+/// owner close to a known one is asked about as in a new action.
+#[test]
+fn the_edit_form_questions_a_new_owner_too() {
+    let mut s = screen(Mode::default(), true);
+    s.type_text("]a").type_text("Book health assessments").key(KeyCode::Tab);
+    s.type_text("Head of Service, Corporate Parenting").key(KeyCode::Tab).type_text("+2w").key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    s.key(KeyCode::Char('4')).key(KeyCode::End).key(KeyCode::Char('e'));
+    let Overlay::Form(form) = &s.app.overlay else { panic!("the edit form") };
+    assert_eq!(form.fields[0].value(), "Book health assessments");
+    s.key(KeyCode::Tab);
+    for _ in 0.."Head of Service, Corporate Parenting".len() {
+        s.key(KeyCode::Backspace);
+    }
+    s.type_text("Head of Service, Corporate Parentng").key(KeyCode::Enter);
+    assert_eq!(
+        form_error(&s).as_deref(),
+        Some(
+            "New owner 'Head of Service, Corporate Parentng': Enter keeps it, → takes 'Head of Service, Corporate Parenting'"
+        )
+    );
+    // → takes the action's own owner back; Tab past Due and Note reaches the text.
+    s.key(KeyCode::Right).key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Tab).type_text("!").key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    let a = s.store.action("A1", today()).unwrap();
+    assert_eq!(
+        (a.text.as_str(), a.owner.as_str()),
+        ("Book health assessments!", "Head of Service, Corporate Parenting")
+    );
+
+    // The action's own owner retyped in lower case is not a change of owner.
+    s.key(KeyCode::Char('e')).key(KeyCode::Tab);
+    for _ in 0.."Head of Service, Corporate Parenting".len() {
+        s.key(KeyCode::Backspace);
+    }
+    s.type_text("head of service,  corporate parenting").key(KeyCode::BackTab).type_text("!").key(KeyCode::Enter);
+    assert!(matches!(s.app.overlay, Overlay::None), "{:?}", form_error(&s));
+    let a = s.store.action_with_history("A1", today()).unwrap();
+    assert_eq!(
+        (a.text.as_str(), a.owner.as_str()),
+        ("Book health assessments!!", "Head of Service, Corporate Parenting")
+    );
+    assert!(a.history.unwrap().iter().all(|h| h.field != "owner"), "no owner change recorded");
+}

@@ -6,6 +6,7 @@ use super::{ActionCommand, ActionsArgs, Ctx, JsonStream, parse_status_filter};
 use crate::domain::ActionStatus;
 use crate::domain::dates::parse_due;
 use crate::domain::history::{Change, describe_change};
+use crate::domain::names;
 use crate::domain::sanitize::{clean, clean_multiline};
 use crate::error::{Error, Result};
 use crate::store::{ActionChange, ActionFilter, ActionRecord, NewAction, Store};
@@ -23,7 +24,9 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
             if let Some(code) = &indicator {
                 store.kpi_series(code)?;
             }
+            let question = owner_question(&store, &owner)?;
             let a = store.record_action(&NewAction { text, owner, due: Some(due), service, meeting, indicator })?;
+            warn_new_owner(question, &a.reference);
             if json {
                 return ctx.json(&a);
             }
@@ -46,7 +49,9 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
                 due.map(|d| parse_due(&d, ctx.today).map_err(|e| Error::invalid(format!("--due: {e}")))).transpose()?;
             let mut store = ctx.open_existing_for_writing()?;
             let meeting = meeting_id(&store, meeting.as_deref())?;
+            let question = owner.as_deref().map(|o| owner_question(&store, o)).transpose()?.flatten();
             let a = store.update_action(&reference, &ActionChange { status, due, owner, text, note, meeting })?;
+            warn_new_owner(question, &a.reference);
             if json {
                 return ctx.json(&a);
             }
@@ -63,6 +68,28 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ActionCommand) -> Result<()> {
             }
             show(ctx, &a)
         }
+    }
+}
+
+/// A new owner close to a known one, as (typed, known), asked before the
+/// write (after it, the new owner is known). The action is still recorded
+/// as typed: the command line cannot ask, and refusing would lose a
+/// script's work, so it warns instead.
+fn owner_question(store: &Store, typed: &str) -> Result<Option<(String, String)>> {
+    let owners = store.owners()?;
+    Ok(names::nearest_known(typed, owners.iter().map(String::as_str)).map(|k| (names::tidy(typed), k.to_string())))
+}
+
+/// One line on stderr naming the nearest known owner and how to take it;
+/// the exit code stays 0, because the action was recorded as asked.
+fn warn_new_owner(question: Option<(String, String)>, reference: &str) {
+    if let Some((typed, known)) = question {
+        eprintln!(
+            "{}",
+            clean(&format!(
+                "warning: no owner \"{typed}\" yet; did you mean \"{known}\"? Recorded as typed; to change it: qprm action update {reference} --owner \"{known}\""
+            ))
+        );
     }
 }
 

@@ -1,13 +1,14 @@
 //! Plain types and rules with no I/O: reporting periods, RAG status and
 //! direction of travel, action and decision status, action references, date
 //! parsing, an action's history in words, the nearest-word suggestion for
-//! typos, and the text sanitiser that keeps data-borne escape sequences off
-//! the terminal.
+//! typos, when two names are the same owner or close to one, and the text
+//! sanitiser that keeps data-borne escape sequences off the terminal.
 
 pub mod action;
 pub mod dates;
 pub mod decision;
 pub mod history;
+pub mod names;
 pub mod nearest;
 pub mod period;
 pub mod rag;

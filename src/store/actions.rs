@@ -5,6 +5,7 @@
 
 use super::{Store, now};
 use crate::domain::action::generated_ref;
+use crate::domain::names;
 use crate::domain::{ActionStatus, StatusFilter};
 use crate::error::{Error, Result};
 use crate::pack::ActionDef;
@@ -162,9 +163,23 @@ pub(super) fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Res
     ))
 }
 
-fn owner_id(tx: &Transaction<'_>, name: &str) -> Result<i64> {
-    tx.execute("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)", params![name, name.to_lowercase()])?;
-    Ok(tx.query_row("SELECT id FROM owners WHERE name = ?1", [name], |r| r.get(0))?)
+/// The owner called `name`, recorded if new; its id and stored spelling.
+/// Names the same apart from case or spacing are one owner (`folded` is
+/// unique since schema v7), so a lookup by any of them finds every one of
+/// its actions; the spelling first recorded is kept, because the first to
+/// write a role down is usually the one who wrote it properly.
+pub(super) fn find_or_add_owner(tx: &Transaction<'_>, name: &str) -> Result<(i64, String)> {
+    let folded = names::fold(name);
+    tx.execute("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)", params![names::tidy(name), folded])?;
+    Ok(tx.query_row("SELECT id, name FROM owners WHERE folded = ?1", [&folded], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// The stored spelling of the owner `name` would be recorded as: a known
+/// owner's (the same apart from case or spacing), else `name` tidied.
+pub(super) fn owner_spelling(tx: &Transaction<'_>, name: &str) -> Result<String> {
+    let known: Option<String> =
+        tx.query_row("SELECT name FROM owners WHERE folded = ?1", [names::fold(name)], |r| r.get(0)).optional()?;
+    Ok(known.unwrap_or_else(|| names::tidy(name)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -187,7 +202,7 @@ fn history(
 
 /// Insert or overwrite a pack action (the importer decides which), with history.
 pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &str, file: &str) -> Result<()> {
-    let owner = owner_id(tx, &a.owner)?;
+    let (owner, owner_name_now) = find_or_add_owner(tx, &a.owner)?;
     let ts = now();
     let existing: Option<(i64, String, String, Option<String>, String, String)> = tx
         .query_row(
@@ -215,7 +230,9 @@ pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &st
             )?;
             let changes = [
                 ("text", Some(text), Some(a.text.clone())),
-                ("owner", Some(owner_name), Some(a.owner.clone())),
+                // Compared as stored: a pack writing a known owner in other
+                // case or spacing changes nothing.
+                ("owner", Some(owner_name), Some(owner_name_now.clone())),
                 ("service", service, a.service.clone()),
                 ("due", Some(old_due), Some(due)),
                 ("status", Some(status), Some(a.status.as_str().to_string())),
@@ -253,7 +270,7 @@ impl Store {
         if let Some(m) = new.meeting {
             super::meetings::refuse_if_approved(&tx, m)?;
         }
-        let owner_id = owner_id(&tx, owner)?;
+        let (owner_id, _) = find_or_add_owner(&tx, owner)?;
         // Skip numbers a pack happened to use, so refs stay unique.
         let reference = loop {
             let n: i64 =
@@ -303,8 +320,9 @@ impl Store {
         if let Some(d) = change.due.map(|d| d.to_string()).filter(|d| *d != current.due) {
             fields.push(("due", current.due.clone(), d));
         }
-        if let Some(o) = change.owner.as_deref().map(str::trim).filter(|o| *o != current.owner) {
-            fields.push(("owner", current.owner.clone(), o.to_string()));
+        // The same owner in other case or spacing is no change of owner.
+        if let Some(o) = change.owner.as_deref().filter(|o| names::fold(o) != names::fold(&current.owner)) {
+            fields.push(("owner", current.owner.clone(), names::tidy(o)));
         }
         if let Some(t) = change.text.as_deref().map(str::trim).filter(|t| *t != current.text) {
             fields.push(("text", current.text.clone(), t.to_string()));
@@ -322,20 +340,22 @@ impl Store {
         }
         let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
         let ts = now();
-        for (field, old, new) in &fields {
+        for (field, old, new) in &mut fields {
             match *field {
                 "owner" => {
-                    let oid = owner_id(&tx, new)?;
+                    let (oid, spelling) = find_or_add_owner(&tx, new)?;
                     tx.execute(
                         "UPDATE actions SET owner_id = ?2, updated_at = ?3 WHERE id = ?1",
                         params![id, oid, ts],
                     )?;
+                    // History names the owner as the action now shows it.
+                    *new = spelling;
                 }
                 column => {
                     // `column` is one of our own literals above, never user text.
                     tx.execute(
                         &format!("UPDATE actions SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
-                        params![id, new, ts],
+                        params![id, *new, ts],
                     )?;
                 }
             }
@@ -478,7 +498,7 @@ fn action_query(f: &ActionFilter) -> (String, Vec<Box<dyn ToSql>>) {
     let mut args: Vec<Box<dyn ToSql>> = Vec::new();
     let mut sql = match &f.owner {
         Some(owner) => {
-            args.push(Box::new(owner.trim().to_lowercase()));
+            args.push(Box::new(names::fold(owner)));
             format!("{SELECT_BY_OWNER} WHERE instr(o.folded, ?1) > 0")
         }
         None => format!("{SELECT} WHERE 1 = 1"),

@@ -134,8 +134,11 @@ impl Store {
         for (i, s) in services.iter().enumerate() {
             for (r, role) in ROLES.iter().enumerate() {
                 let name = format!("{role}{}, {}", if r == 0 { String::new() } else { format!(" {}", i % 7 + 1) }, s);
-                tx.execute("INSERT INTO owners (name, folded) VALUES (?1, ?2)", params![name, name.to_lowercase()])
-                    .map_err(fail)?;
+                tx.execute(
+                    "INSERT INTO owners (name, folded) VALUES (?1, ?2)",
+                    params![name, crate::domain::names::fold(&name)],
+                )
+                .map_err(fail)?;
                 owners.push((tx.last_insert_rowid(), s.clone()));
                 g.owners += 1;
             }

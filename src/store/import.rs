@@ -199,7 +199,7 @@ fn import_one(
         let item = Item {
             key: format!("action {}", a.reference),
             stored: stored_action(tx, &a.reference)?,
-            incoming: action_json(a),
+            incoming: action_json(tx, a)?,
         };
         apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
     }
@@ -368,12 +368,14 @@ fn write_feedback(tx: &Transaction<'_>, s: &ServiceReport, period: &str) -> Resu
     Ok(())
 }
 
-fn action_json(a: &ActionDef) -> String {
-    json!({
-        "text": a.text, "owner": a.owner, "service": a.service, "due": a.due.to_string(),
-        "status": a.status.as_str(), "source": a.source, "indicator": a.indicator,
+/// The owner as it would be stored (a known owner's spelling), so a pack
+/// that writes a known owner in other case or spacing is unchanged.
+fn action_json(tx: &Transaction<'_>, a: &ActionDef) -> Result<String> {
+    Ok(json!({
+        "text": a.text, "owner": actions::owner_spelling(tx, &a.owner)?, "service": a.service,
+        "due": a.due.to_string(), "status": a.status.as_str(), "source": a.source, "indicator": a.indicator,
     })
-    .to_string()
+    .to_string())
 }
 
 fn stored_action(tx: &Transaction<'_>, reference: &str) -> Result<Option<String>> {

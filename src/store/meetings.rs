@@ -6,6 +6,7 @@
 
 use super::{Store, now, timestamp};
 use crate::domain::Period;
+use crate::domain::names::fold;
 use crate::error::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -93,11 +94,6 @@ pub struct AttendanceUpdate {
     pub changes: Vec<MeetingHistoryEntry>,
     /// Names given that were already recorded that way.
     pub unchanged: Vec<String>,
-}
-
-/// The form two names are compared in: case and runs of spaces ignored.
-fn fold(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// Refuses a write to a meeting whose minutes were approved. Run inside the
@@ -302,7 +298,7 @@ impl Store {
         let trimmed = |names: &[String]| -> Result<Vec<String>> {
             let mut out: Vec<String> = Vec::new();
             for n in names {
-                let n = n.split_whitespace().collect::<Vec<_>>().join(" ");
+                let n = crate::domain::names::tidy(n);
                 if n.is_empty() {
                     return Err(Error::invalid("a name cannot be empty"));
                 }

@@ -5,6 +5,7 @@
 
 use super::forms::{Form, FormKind, Outcome, Submission};
 use super::keymap::{Action, action_for};
+use crate::domain::names;
 use crate::domain::{ActionStatus, Rag};
 use crate::error::Result;
 use crate::store::Position;
@@ -736,7 +737,8 @@ impl App {
                     reference: reference.clone(),
                     change: ActionChange {
                         text: (text != a.text).then_some(text),
-                        owner: (owner != a.owner).then_some(owner),
+                        // The same owner in other case or spacing is the same owner.
+                        owner: (names::fold(&owner) != names::fold(&a.owner)).then_some(owner),
                         due: (due.to_string() != a.due).then_some(due),
                         note: (!note.is_empty()).then_some(note),
                         meeting,

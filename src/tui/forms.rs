@@ -3,8 +3,10 @@
 //! field is a single-line `ratatui-textarea`; Tab moves between fields, →
 //! at the end of the owner field accepts the suggested known owner, Enter
 //! validates and submits, Esc cancels, asking once when text would be lost.
+//! A new owner close to a known one is questioned before it is saved.
 
 use crate::domain::dates::parse_due;
+use crate::domain::names;
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::TextArea;
@@ -119,6 +121,18 @@ pub struct Form {
     pub error: Option<String>,
     /// Esc was pressed once with unsaved text: the next Esc discards.
     pub confirm_discard: bool,
+    /// Enter was pressed with a new owner close to a known one; the
+    /// question stands for the next key only.
+    owner_question: Option<OwnerQuestion>,
+}
+
+/// "New owner 'X': Enter keeps it, → takes 'Y'", pending an answer.
+#[derive(Debug, Clone, PartialEq)]
+struct OwnerQuestion {
+    /// The owner typed, folded: Enter keeps it only if it is still that.
+    typed: String,
+    /// The known owner → takes.
+    known: String,
 }
 
 impl Form {
@@ -192,7 +206,7 @@ impl Form {
     }
 
     fn with(kind: FormKind, fields: Vec<Field>) -> Form {
-        let mut form = Form { kind, fields, focus: 0, error: None, confirm_discard: false };
+        let mut form = Form { kind, fields, focus: 0, error: None, confirm_discard: false, owner_question: None };
         form.show_cursor();
         form
     }
@@ -288,15 +302,37 @@ impl Form {
         (!v.is_empty()).then(|| parse_due(&v, today))
     }
 
-    /// The first known owner that starts with (or contains) what is typed.
-    pub fn owner_suggestion<'o>(&self, owners: &'o [String]) -> Option<&'o str> {
-        let typed = self.field("Owner")?.value().to_lowercase();
-        if typed.len() < 2 {
+    /// The known owner → takes (and the Owner field's title offers): while
+    /// a new owner is questioned, the one the question names; else, as
+    /// completion, the shortest known owner that starts with (or contains)
+    /// what is typed; else one it is close to (`names::nearest_known`, as
+    /// the CLI's warning). Nothing when what is typed is a known owner,
+    /// apart from case or spacing.
+    pub fn owner_suggestion<'o>(&'o self, owners: &'o [String]) -> Option<&'o str> {
+        if let Some(q) = &self.owner_question {
+            return Some(&q.known);
+        }
+        let typed = names::fold(&self.field("Owner")?.value());
+        if typed.chars().count() < 2 || owners.iter().any(|o| names::fold(o) == typed) {
             return None;
         }
-        let starts = owners.iter().find(|o| o.to_lowercase().starts_with(&typed));
-        let found = starts.or_else(|| owners.iter().find(|o| o.to_lowercase().contains(&typed)))?;
-        (found.to_lowercase() != typed).then_some(found.as_str())
+        // The shortest completion is the likeliest: "Head of Service, Early
+        // Help" before a joint role that also names it.
+        let shortest = |matches: &dyn Fn(&str) -> bool| {
+            owners.iter().filter(|o| matches(&names::fold(o))).min_by_key(|o| o.chars().count()).map(String::as_str)
+        };
+        shortest(&|o| o.starts_with(&typed))
+            .or_else(|| shortest(&|o| o.contains(&typed)))
+            .or_else(|| names::nearest_known(&typed, owners.iter().map(String::as_str)))
+    }
+
+    /// Puts `known` in the Owner field, as typed there, cursor at its end.
+    fn take_owner(&mut self, known: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.label == "Owner") {
+            let initial = self.fields[i].initial.clone();
+            self.fields[i] = Field { initial, ..Field::new("Owner", known, "") };
+            self.focus = i;
+        }
     }
 
     pub fn handle_key(&mut self, key: KeyEvent, owners: &[String], today: NaiveDate) -> Outcome {
@@ -315,6 +351,9 @@ impl Form {
         {
             return Outcome::Continue;
         }
+        // A question about a new owner is answered by the next key: Enter
+        // keeps the name, → takes the known one; any other key goes on editing.
+        let question = self.owner_question.take();
         if key.code == KeyCode::Esc {
             if self.is_dirty() && !self.confirm_discard {
                 self.confirm_discard = true;
@@ -325,16 +364,22 @@ impl Form {
         }
         self.confirm_discard = false;
         match key.code {
-            KeyCode::Enter => return self.submit(today),
+            KeyCode::Enter => {
+                self.owner_question = question;
+                return self.submit(today, owners);
+            }
+            KeyCode::Right if question.is_some() => {
+                if let Some(q) = question {
+                    self.take_owner(&q.known);
+                }
+                self.error = None;
+            }
             KeyCode::Tab => self.focus = (self.focus + 1) % self.fields.len(),
             // → at the end of the owner field accepts the suggestion; Tab never
             // does, so a new owner whose name starts like a known one is kept.
             KeyCode::Right if self.fields[self.focus].label == "Owner" && self.at_end_of_field() => {
                 match self.owner_suggestion(owners).map(str::to_string) {
-                    Some(s) => {
-                        let initial = self.fields[self.focus].initial.clone();
-                        self.fields[self.focus] = Field { initial, ..Field::new("Owner", &s, "") };
-                    }
+                    Some(s) => self.take_owner(&s),
                     None => {
                         self.fields[self.focus].input.input(key);
                     }
@@ -368,8 +413,9 @@ impl Form {
         field.input.insert_str(crate::text::take_chars(&clean, room));
     }
 
-    fn submit(&mut self, today: NaiveDate) -> Outcome {
+    fn submit(&mut self, today: NaiveDate, owners: &[String]) -> Outcome {
         match self.validate(today) {
+            Ok(_) if self.question_owner(owners) => Outcome::Continue,
             Ok(s) => Outcome::Submit(s),
             Err((field, msg)) => {
                 self.focus = field;
@@ -377,6 +423,33 @@ impl Form {
                 Outcome::Continue
             }
         }
+    }
+
+    /// Whether to ask about the owner instead of saving: a new owner close
+    /// to a known one is asked about once (after every other check passed,
+    /// so the next Enter saves); an Enter that answers the question for
+    /// the same name keeps it. A slip then never makes a second owner
+    /// unnoticed, and a real new owner costs one more key.
+    fn question_owner(&mut self, owners: &[String]) -> bool {
+        let Some(i) = self.fields.iter().position(|f| f.label == "Owner") else {
+            return false;
+        };
+        let typed = self.fields[i].value();
+        if self.owner_question.as_ref().is_some_and(|q| q.typed == names::fold(&typed)) {
+            self.owner_question = None;
+            return false;
+        }
+        self.owner_question = None;
+        let Some(near) = names::nearest_known(&typed, owners.iter().map(String::as_str)) else {
+            return false;
+        };
+        // The one → would take anyway, so the question and the key agree.
+        let known = self.owner_suggestion(owners).unwrap_or(near).to_string();
+        self.error = Some(format!("New owner '{}': Enter keeps it, → takes '{known}'", names::tidy(&typed)));
+        self.owner_question = Some(OwnerQuestion { typed: names::fold(&typed), known });
+        self.focus = i;
+        self.fields[i].input.move_cursor(ratatui_textarea::CursorMove::End);
+        true
     }
 
     fn validate(&self, today: NaiveDate) -> Result<Submission, (usize, String)> {
@@ -464,6 +537,30 @@ mod tests {
                 assert_eq!(due.to_string(), "2023-11-28");
             }
             _ => panic!("expected a submission"),
+        }
+    }
+
+    #[test]
+    fn the_owner_suggestion_completes_the_shortest_then_corrects_a_slip() {
+        let owners: Vec<String> = [
+            "Director of Children's Services and Head of Service, Corporate Parenting",
+            "Head of Service, Corporate Parenting",
+            "Head of Service, Corporate Parenting and Participation Team Leader",
+        ]
+        .map(String::from)
+        .to_vec();
+        let hos = Some("Head of Service, Corporate Parenting");
+        for (typed, expected) in [
+            ("head of service, corp", hos),
+            ("corporate parenting", hos),
+            ("Corprate Parenting", hos),
+            ("HEAD OF SERVICE,  corporate parenting", None),
+            ("Dev Patel", None),
+        ] {
+            let mut f = Form::new_action(None);
+            press(&mut f, KeyCode::Tab, &owners);
+            type_text(&mut f, typed);
+            assert_eq!(f.owner_suggestion(&owners), expected, "{typed:?}");
         }
     }
 

@@ -109,9 +109,22 @@ pub fn base_pack() -> serde_json::Value {
     })
 }
 
+/// Winds a database back from schema v7 (one owner per name apart from
+/// case and spacing), as one written before it: owners `folded` only by
+/// case, and no unique index on it.
+pub fn undo_v7(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "DROP INDEX owners_folded;
+         UPDATE owners SET folded = lower(name);
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
+}
+
 /// Winds a database back from schema v6 (the meeting's history and
-/// approval), as one written before it.
+/// approval), and the later schemas, as one written before it.
 pub fn undo_v6(conn: &rusqlite::Connection) {
+    undo_v7(conn);
     conn.execute_batch(
         "DROP TABLE meeting_history;
          ALTER TABLE meetings DROP COLUMN approved_at;
