@@ -6,6 +6,7 @@ mod action;
 mod demo;
 mod export;
 mod import;
+pub mod json;
 mod lookup;
 mod meeting;
 pub mod table;
@@ -366,6 +367,9 @@ pub enum DecisionCommand {
 pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     pub colour: bool,
+    /// Standard output is a terminal: text formats are sanitised for it
+    /// and binary ones refused (set by the binary's edge, so tests can say).
+    pub terminal: bool,
     pub today: NaiveDate,
     /// The moment this command runs, for what it records (read once here,
     /// so the store never reads the clock for it).
@@ -375,7 +379,13 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
-        Ctx { out, colour, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+        Ctx { out, colour, terminal: false, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+    }
+
+    /// Says whether `out` is a terminal (see `terminal`).
+    pub fn on_terminal(mut self, terminal: bool) -> Self {
+        self.terminal = terminal;
+        self
     }
 
     /// Colour only on a terminal, and never when NO_COLOR is set.
@@ -419,7 +429,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
-        serde_json::to_writer_pretty(&mut *self.out, value).map_err(|e| Error::io("writing JSON", e.into()))?;
+        json::write_pretty(&mut *self.out, value).map_err(|e| Error::io("writing JSON", e.into()))?;
         writeln!(self.out).map_err(write_err)
     }
 
@@ -447,7 +457,7 @@ impl<'w> JsonStream<'w> {
         self.first = false;
         self.out.write_all(sep.as_bytes()).map_err(write_err)?;
         // Straight into the buffered output: no string per row.
-        serde_json::to_writer(&mut *self.out, value).map_err(|e| write_err(e.into()))
+        json::write_compact(&mut *self.out, value).map_err(|e| write_err(e.into()))
     }
 
     pub fn end(self) -> Result<()> {

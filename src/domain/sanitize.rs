@@ -1,8 +1,12 @@
 //! Keeps text from packs, the database and users from ever reaching a
 //! terminal raw. `clean` removes ANSI/VT escape sequences (CSI, OSC, DCS and
-//! friends), C0 and C1 control characters and the bidirectional overrides
-//! that can make text display differently from what it says. Line breaks and
+//! friends), C0 and C1 control characters, the bidirectional controls that
+//! can make text display differently from what it says (including the
+//! Arabic letter mark U+061C) and the Unicode line and paragraph separators
+//! (U+2028/2029), which some terminals treat as line breaks. Line breaks and
 //! tabs become single spaces, so one field can never break a table row.
+//! `is_hidden_control` is the one list of characters that must never reach
+//! a terminal raw; JSON output escapes the same list (`cli::json`).
 
 /// Sanitise for single-line display.
 pub fn clean(s: &str) -> String {
@@ -27,21 +31,28 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
             // C1 CSI / OSC / DCS / SOS / PM / APC introduce sequences too.
             '\u{9b}' => skip_csi(&mut chars),
             '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\n' if keep_newlines => out.push('\n'),
-            '\n' | '\r' | '\t' => {
+            '\n' | '\u{2028}' | '\u{2029}' if keep_newlines => out.push('\n'),
+            // U+2028/2029 separate lines too: a space keeps the words apart.
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => {
                 if !out.ends_with(' ') && !out.is_empty() {
                     out.push(' ');
                 }
             }
-            c if is_unsafe(c) => {}
+            c if is_hidden_control(c) => {}
             c => out.push(c),
         }
     }
     out
 }
 
-fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// Characters a terminal acts on or that change how the text around them
+/// displays without showing themselves: C0 and C1 controls and DEL, the
+/// bidirectional marks, embeddings, overrides and isolates (U+200E/200F,
+/// U+202A–202E, U+2066–2069, U+061C) and the line and paragraph separators
+/// (U+2028/2029).
+pub fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
@@ -114,6 +125,8 @@ mod tests {
             ("line1\nline2\r\n\tx", "line1 line2 x"),
             ("\u{9b}2Jclear", "clear"),
             ("\u{202e}evil", "evil"),
+            ("\u{61c}\u{2066}\u{200f}isolated\u{2069}", "isolated"),
+            ("one\u{2028}two\u{2029}three", "one two three"),
             ("\u{1b}Pdcs\u{1b}\\ok", "ok"),
             ("\u{1b}(Bok", "ok"),
             ("trailing\u{1b}", "trailing"),
@@ -126,5 +139,6 @@ mod tests {
     #[test]
     fn multiline_keeps_newlines_only() {
         assert_eq!(clean_multiline("a\nb\u{1b}[2Jc"), "a\nbc");
+        assert_eq!(clean_multiline("a\u{2028}b"), "a\nb");
     }
 }
