@@ -571,12 +571,22 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Check) => {
             let path = ctx.db_path()?;
             let label = crate::domain::sanitize::clean(&path.display().to_string());
-            let store = Store::open_read_only(&path, "check", false)?;
+            // Read-only, and an older schema is checked as it is: upgrading
+            // is for the commands that write (it would change the file).
+            let (store, version) = Store::open_to_check(&path)?;
             let problems = store.check().map_err(|e| {
                 Error::Database(format!("{label} is damaged: {e}; restore a backup (see README, Backups)"))
             })?;
             if problems.is_empty() {
-                return ctx.line(format!("ok: {label} passed SQLite's integrity and foreign-key checks"));
+                let older = if version < crate::store::SCHEMA_VERSION {
+                    format!(
+                        " (schema version {version}, older than this qprm's {}: any other qprm command, e.g. `qprm meeting list`, upgrades it when it opens it)",
+                        crate::store::SCHEMA_VERSION
+                    )
+                } else {
+                    String::new()
+                };
+                return ctx.line(format!("ok: {label} passed SQLite's integrity and foreign-key checks{older}"));
             }
             let mut lines: Vec<String> = problems.iter().take(20).map(|p| crate::domain::sanitize::clean(p)).collect();
             lines.insert(

@@ -44,6 +44,8 @@ use std::time::Duration;
 /// `PRAGMA application_id` for qprm files ("QPRM" in ASCII), so a foreign
 /// SQLite database is never mistaken for ours and migrated.
 pub const APPLICATION_ID: i32 = 0x5150_524D;
+/// The schema version this qprm writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = schema::LATEST;
 /// Several instances share one file; a writer waits this long for another.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -93,24 +95,39 @@ impl Store {
     /// open fails. `immutable` tells SQLite nothing else writes the file, so
     /// it needs no WAL index beside it.
     pub fn open_read_only(path: &Path, actor: &str, immutable: bool) -> Result<Store> {
+        Store::read_only_at(path, actor, immutable, false).map(|(store, _)| store)
+    }
+
+    /// Opens for `qprm check`: read-only, and an older schema is fine (the
+    /// integrity and foreign-key checks need no upgrade, and checking a
+    /// file before upgrading it is just when one wants to). Returns the
+    /// file's schema version with the store.
+    pub fn open_to_check(path: &Path) -> Result<(Store, i64)> {
+        Store::read_only_at(path, "check", false, true)
+    }
+
+    fn read_only_at(path: &Path, actor: &str, immutable: bool, older_ok: bool) -> Result<(Store, i64)> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         let (conn, registration) = open::connect(path, &label, open::Access::ReadOnly { immutable })?;
         let checked = (|| {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             refuse_foreign(&conn, &label)?;
             let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version < schema::LATEST {
+            if version < schema::LATEST && !older_ok {
                 return Err(Error::Database(format!(
-                    "{label} needs upgrading (schema version {version}), which a read-only open cannot do: open it once with a qprm command that records something (e.g. `qprm meeting list` where the file can be written)"
+                    "{label} needs upgrading (schema version {version}), which a read-only open cannot do: run `qprm meeting list` on it once where the file can be written (any command that can write the file upgrades it)"
                 )));
             }
-            Ok(())
+            Ok(version)
         })();
-        if let Err(e) = checked {
-            open::close_without_checkpoint(&conn);
-            return Err(e);
-        }
-        Ok(Store {
+        let version = match checked {
+            Ok(v) => v,
+            Err(e) => {
+                open::close_without_checkpoint(&conn);
+                return Err(e);
+            }
+        };
+        let store = Store {
             conn,
             _registration: registration,
             path: path.to_path_buf(),
@@ -119,7 +136,8 @@ impl Store {
             read_only_reason: None,
             detached: false,
             actor: actor.to_string(),
-        })
+        };
+        Ok((store, version))
     }
 
     /// Opens for writing where possible, else (read-only media, a full disk,
@@ -460,6 +478,14 @@ fn refuse_foreign(conn: &Connection, label: &str) -> Result<()> {
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
+        )));
+    }
+    // Marked as ours, yet no schema version and tables already there: some
+    // other program has changed it. Migrating would collide with what it
+    // holds, so say so in one sentence instead of SQLite's complaint.
+    if version == 0 && tables != 0 {
+        return Err(Error::Database(format!(
+            "{label} is marked as a qprm database but has no schema version and already holds tables, so another program has changed it; it was left untouched. Restore a backup (README, Backups) or use --db to pick another file"
         )));
     }
     if version > schema::LATEST {
