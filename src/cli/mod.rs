@@ -597,11 +597,18 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
-            let bytes = store.backup_to(&file)?;
+            let done = store.backup_to(&file)?;
+            if done.cleared {
+                ctx.line(crate::domain::sanitize::clean(&format!(
+                    "removed an unfinished copy from an earlier backup to {} that was interrupted (its writer had gone)",
+                    file.display()
+                )))?;
+            }
             ctx.line(crate::domain::sanitize::clean(&format!(
-                "backed up {} to {} ({bytes} bytes)",
+                "backed up {} to {} ({} bytes)",
                 store.path().display(),
-                file.display()
+                file.display(),
+                done.bytes
             )))
         }
         Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),
