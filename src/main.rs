@@ -4,14 +4,15 @@
 
 use clap::Parser;
 use qprm::cli::{Cli, Ctx, run};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut ctx = Ctx::new(&mut out, cli.db.clone(), Ctx::stdout_colour());
+    let mut ctx = Ctx::new(&mut out, cli.db.clone(), Ctx::stdout_colour()).on_terminal(terminal);
     let result = run(cli, &mut ctx);
     let flushed = out.flush();
     match result {

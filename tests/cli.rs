@@ -561,3 +561,174 @@ fn owner_lookup_ignores_case_and_spacing() {
         .unwrap();
     assert_eq!(stdout_json(&again)["owner"], "corporate PARENTING");
 }
+
+/// Data that tries to take over a terminal: set its title, write the
+/// clipboard (OSC 52), a C1 CSI, bidi and line-separator tricks.
+const HOSTILE: &str =
+    "Pay \u{1b}]0;pwned\u{7}invoices\u{1b}]52;c;ZWNobyBoaQ==\u{7} now\u{9b}2J\u{85}\u{202e}gnp.exe\u{61c}\u{2028}end";
+
+fn with_hostile_action() -> TestDb {
+    let db = TestDb::with_fixtures();
+    db.cmd()
+        .args(["action", "add", HOSTILE, "--owner", "Head of Service, Early Help", "--due", "2024-01-31"])
+        .assert()
+        .success();
+    db
+}
+
+/// Runs `qprm ARGS` in a pseudo-terminal and returns every byte it wrote.
+fn on_a_terminal(db: &TestDb, args: &[&str]) -> (bool, Vec<u8>) {
+    let mut pty = common::pty::Pty::spawn(db, args, &[]);
+    let ok = pty.wait_exit();
+    // The reader thread may still be draining the last bytes.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    (ok, pty.raw())
+}
+
+fn assert_nothing_hidden(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let hidden: Vec<char> =
+        text.chars().filter(|c| qprm::domain::sanitize::is_hidden_control(*c) && !matches!(c, '\n' | '\r')).collect();
+    assert!(hidden.is_empty(), "{hidden:?} reached the terminal: {text:?}");
+}
+
+#[test]
+fn export_to_a_terminal_is_sanitised_and_xlsx_is_refused_there() {
+    // Before: `export actions` wrote the CSV's cells raw to the terminal
+    // (its title set, the clipboard written).
+    let db = with_hostile_action();
+    let (ok, bytes) = on_a_terminal(&db, &["export", "actions"]);
+    assert!(ok);
+    assert_nothing_hidden(&bytes);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Pay invoices now"), "the words are kept: {text}");
+    for format in ["csv", "json"] {
+        let (ok, bytes) = on_a_terminal(&db, &["export", "actions", "--format", format]);
+        assert!(ok, "{format}");
+        assert_nothing_hidden(&bytes);
+    }
+    let (ok, bytes) = on_a_terminal(&db, &["export", "actions", "--format", "xlsx"]);
+    assert!(!ok, "XLSX is binary: refused on a terminal");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("use -o FILE"), "{text}");
+    assert!(!text.contains("PK\u{3}\u{4}"), "no zip bytes: {text:?}");
+    // Redirected, the CSV keeps the text exactly for the spreadsheet.
+    let out = db.cmd().args(["export", "actions"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(HOSTILE.trim_start_matches("Pay ")));
+}
+
+#[test]
+fn json_output_escapes_hidden_controls_even_when_piped() {
+    // Before: C1 controls, U+202E and U+2028 went out raw (serde_json
+    // escapes only C0).
+    let db = with_hostile_action();
+    db.cmd()
+        .args(["meeting", "new", "--date", "2023-11-14", "--period", "2023-10", "--chair", HOSTILE])
+        .assert()
+        .success();
+    let commands: [&[&str]; 6] = [
+        &["actions", "--json"],
+        &["action", "show", "A1", "--json"],
+        &["export", "actions", "--format", "json"],
+        &["meeting", "list", "--json"],
+        &["minutes", "1", "--format", "json"],
+        &["search", "invoices", "--json"],
+    ];
+    for args in commands {
+        let out = db.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_nothing_hidden(&out.stdout);
+        let text = String::from_utf8_lossy(&out.stdout);
+        for escape in ["\\u0085", "\\u202e", "\\u061c", "\\u2028", "\\u009b"] {
+            assert!(text.contains(escape), "{args:?}: {escape} missing in {text}");
+        }
+        // And the value read back is exactly what was recorded.
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(value.to_string().contains("\\u202e") || value.to_string().contains('\u{202e}'), "{args:?}");
+    }
+    let value = stdout_json(&db.cmd().args(["action", "show", "A1", "--json"]).output().unwrap());
+    assert_eq!(value["text"], HOSTILE);
+}
+
+#[test]
+fn packs_are_read_with_a_hard_cap_and_never_from_a_pipe_or_device() {
+    // Before: /dev/zero was read until memory ran out (the cap trusted the
+    // stated length, 0) and a FIFO blocked the command for ever.
+    let db = TestDb::with_fixtures();
+    let before = db.snapshot();
+    let started = std::time::Instant::now();
+    db.cmd()
+        .args(["validate", "/dev/zero"])
+        .timeout(std::time::Duration::from_secs(20))
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/zero: is not a regular file"));
+    let fifo = db.dir.path().join("pack.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for verb in ["validate", "import"] {
+        db.cmd()
+            .arg(verb)
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(contains("is not a regular file (a pipe, socket or device)"));
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(db.snapshot(), before, "nothing changed");
+}
+
+#[test]
+fn a_foreign_or_altered_sqlite_file_gets_one_sentence() {
+    let db = TestDb::new();
+    {
+        // Another program's database: user_version 0, many tables.
+        let c = rusqlite::Connection::open(&db.path).unwrap();
+        for i in 0..60 {
+            c.execute_batch(&format!(
+                "CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT, body TEXT); CREATE INDEX i{i} ON t{i}(name);"
+            ))
+            .unwrap();
+        }
+    }
+    let before = db.snapshot();
+    for args in [&["actions"][..], &["check"], &["import"]] {
+        let mut cmd = db.cmd();
+        cmd.args(args);
+        if args == ["import"] {
+            cmd.args(fixture_paths());
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: one sentence: {err}");
+        assert!(err.contains("is an SQLite database but not a qprm one"), "{err}");
+    }
+    assert_eq!(db.snapshot(), before);
+    // One of ours whose schema version another program reset to 0 (before:
+    // "migration to schema version 1 failed: table services already exists").
+    let ours = TestDb::with_fixtures();
+    rusqlite::Connection::open(&ours.path).unwrap().execute_batch("PRAGMA user_version = 0").unwrap();
+    let out = ours.cmd().arg("actions").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("has no schema version and already holds tables"), "{err}");
+}
+
+#[test]
+fn check_reads_an_older_schema_as_it_is() {
+    // Before: `check` (which opens read-only) refused an older schema and
+    // said to open it with a command that records something.
+    let db = TestDb::with_fixtures();
+    common::undo_v6(&rusqlite::Connection::open(&db.path).unwrap());
+    let before = db.snapshot();
+    db.cmd()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(contains("passed SQLite's integrity and foreign-key checks"))
+        .stdout(contains("schema version 5"))
+        .stdout(contains("qprm meeting list"));
+    assert_eq!(db.snapshot(), before, "check never upgrades");
+}

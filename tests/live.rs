@@ -467,7 +467,8 @@ fn an_interrupted_backup_is_never_taken_for_a_backup_and_is_cleared_later() {
     std::fs::write(&journal, b"journal").unwrap();
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(1800);
     std::fs::File::options().write(true).open(&abandoned).unwrap().set_modified(old).unwrap();
-    let (path, taken) = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    let outcome = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    let (path, taken) = (outcome.path, outcome.taken);
     assert!(taken, "an abandoned partial file does not count as a recent backup");
     assert!(!abandoned.exists() && !journal.exists(), "the abandoned copy and its journal are removed");
     assert!(!qprm::store::partial_path(&path).exists(), "a finished copy leaves no partial file");
@@ -536,17 +537,6 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     }
     let store = Store::open(&db.path, "test").unwrap();
     assert!(store.presence(1).unwrap().is_none(), "the chair was handed back");
-    {
-        let c = rusqlite::Connection::open(&db.path).unwrap();
-        let rows: Vec<(String, String)> = c
-            .prepare("SELECT role, fields FROM drafts")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect();
-        eprintln!("DEBUG drafts: {rows:?}");
-    }
     let (_, _, fields) = store.draft(1, "chair").unwrap().expect("the typed text is kept as a draft");
     assert_eq!(fields[0], "Typed as the laptop lid closed");
 }
@@ -557,7 +547,8 @@ fn a_backup_being_written_is_neither_overwritten_nor_duplicated() {
     // Another screen, opening at the same moment, is still copying.
     let in_progress = dir.join("qprm-20261123-100000.db.partial");
     std::fs::write(&in_progress, b"being written").unwrap();
-    let (path, taken) = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    let outcome = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    let (path, taken) = (outcome.path, outcome.taken);
     assert!(!taken, "that copy is today's backup: no second one");
     assert_eq!(path, dir.join("qprm-20261123-100000.db"));
     // `qprm backup` to a name whose copy is under way is refused, and the
@@ -690,4 +681,121 @@ fn a_chair_that_goes_quiet_is_replaced_and_learns_it_when_it_wakes() {
         p.send("y");
         assert!(p.wait_exit());
     }
+}
+
+/// Sets a file's modification time `secs` ago.
+fn age(path: &std::path::Path, secs: u64) {
+    let t = std::time::SystemTime::now() - Duration::from_secs(secs);
+    std::fs::File::options().write(true).open(path).unwrap().set_modified(t).unwrap();
+}
+
+#[test]
+fn backups_belong_to_exactly_one_database() {
+    // Before: backups were matched by the prefix `qprm-`, so `qprm-old`'s
+    // counted as `qprm`'s (none was taken), rotation deleted them, and the
+    // status line could name a backup it had just deleted.
+    let (_db, store, dir) = with_backups_folder();
+    let others: Vec<_> = (1..=3).map(|d| dir.join(format!("qprm-old-2023110{d}-090000.db"))).collect();
+    for p in &others {
+        std::fs::write(p, b"another database's backup").unwrap();
+    }
+    // qprm-old's newest backup is from a minute ago: not qprm's.
+    age(&others[2], 60);
+    // One of qprm's own, from a clock once set forward: it sorts last by name.
+    let future = dir.join("qprm-29991231-235959.db");
+    std::fs::write(&future, b"old backup").unwrap();
+    age(&future, 2 * 86400);
+    // Look-alikes that are not backups of qprm.db.
+    let strangers =
+        ["qprm-notes.db", "qprm-20231101-0900.db", "qprm-20231101-090000-x.db", "qprm-20231101-090000.db.txt"];
+    for s in strangers {
+        std::fs::write(dir.join(s), b"x").unwrap();
+    }
+    let outcome = qprm::tui::live::backup_on_open(&store, 1).unwrap();
+    assert!(outcome.taken, "another database's recent backup is not this one's");
+    assert!(outcome.path.is_file(), "the backup it names is there");
+    assert!(outcome.notes.is_empty(), "{:?}", outcome.notes);
+    assert!(!future.exists(), "keep = 1: the older one of its own went");
+    for p in &others {
+        assert!(p.exists(), "{} is another database's: never rotated", p.display());
+    }
+    for s in strangers {
+        assert!(dir.join(s).exists(), "{s} is not a backup: left alone");
+    }
+    let key = |n: &str| qprm::tui::live::backup_key(n, "qprm");
+    assert_eq!(key("qprm-20231114-093000.db"), Some(("20231114-093000".into(), 0)));
+    assert_eq!(key("qprm-20231114-093000-12.db"), Some(("20231114-093000".into(), 12)));
+    assert_eq!(key("qprm-old-20231114-093000.db"), None);
+    assert_eq!(qprm::tui::live::backup_key("qprm-old-20231114-093000.db", "qprm-old").map(|k| k.1), Some(0));
+}
+
+/// What a writer that has gone leaves: the copy and its (unlocked) lock file.
+fn leave_abandoned(dest: &std::path::Path) -> std::path::PathBuf {
+    let partial = qprm::store::partial_path(dest);
+    std::fs::write(&partial, b"SQLite format 3\0 half a file").unwrap();
+    std::fs::write(qprm::store::lock_path(dest), b"").unwrap();
+    partial
+}
+
+#[test]
+fn an_abandoned_partial_is_known_at_once_cleared_and_said_so() {
+    // Before: a `.partial` counted as a backup being written for 10
+    // minutes (no backup, no word), and blocked `qprm backup` to its name
+    // for good.
+    let (db, store, dir) = with_backups_folder();
+    let partial = leave_abandoned(&dir.join("qprm-20261123-090000.db"));
+    let outcome = qprm::tui::live::backup_on_open(&store, 10).unwrap();
+    assert!(outcome.taken, "a copy whose writer has gone is not today's backup");
+    assert!(!partial.exists() && !qprm::store::lock_path(&dir.join("qprm-20261123-090000.db")).exists());
+    assert_eq!(outcome.notes.len(), 1, "{:?}", outcome.notes);
+    assert!(outcome.notes[0].contains("Last backup was interrupted"), "{:?}", outcome.notes);
+    // A copy whose writer is alive (it holds the lock) is shared, not removed.
+    let live_dest = dir.join("qprm-20261124-090000.db");
+    let live_partial = qprm::store::partial_path(&live_dest);
+    std::fs::write(&live_partial, b"being written").unwrap();
+    let lock = std::fs::File::create(qprm::store::lock_path(&live_dest)).unwrap();
+    lock.try_lock().unwrap();
+    assert_eq!(qprm::store::clear_if_abandoned(&live_partial), qprm::store::Unfinished::BeingWritten);
+    let err = store.backup_to(&live_dest).unwrap_err().to_string();
+    assert!(err.contains("already being written"), "{err}");
+    assert_eq!(std::fs::read(&live_partial).unwrap(), b"being written");
+    drop(lock);
+    // `qprm backup` to a name an interrupted backup left behind works, and says so.
+    let file = db.dir.path().join("copy.db");
+    leave_abandoned(&file);
+    db.cmd()
+        .arg("backup")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("removed an unfinished copy"));
+    assert!(file.is_file() && !qprm::store::partial_path(&file).exists());
+    assert!(!qprm::store::lock_path(&file).exists());
+}
+
+#[test]
+fn the_screen_reports_an_interrupted_or_failed_backup_at_the_next_start() {
+    let db = TestDb::with_meeting();
+    let dir = qprm::tui::live::backup_dir(&db.path);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A screen quit mid-copy: its copy and unlocked lock file remain.
+    leave_abandoned(&dir.join("qprm-20261123-090000.db"));
+    let mut screen = Pty::spawn(&db, &[], &[]);
+    screen.wait_for("CHAIR");
+    screen.wait_for("Last backup was interrupted");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit());
+    assert!(!qprm::store::partial_path(&dir.join("qprm-20261123-090000.db")).exists());
+    // A backup that failed: noted in backups/ by the screen that tried.
+    let marker = dir.join("qprm.backup-failed");
+    std::fs::write(&marker, "2026-11-23 09:00 UTC: backup to qprm-20261123-090000.db failed: disk I/O error\u{1b}[2J")
+        .unwrap();
+    let mut screen = Pty::spawn(&db, &[], &[]);
+    screen.wait_for("CHAIR");
+    screen.wait_for("Last backup failed: 2026-11-23 09:00 UTC");
+    assert!(!marker.exists(), "reported once, then cleared");
+    screen.send("q");
+    screen.send("y");
+    assert!(screen.wait_exit());
 }

@@ -10,7 +10,7 @@ use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
 use crate::report::export::{CsvWriter, XlsxWriter};
 use crate::store::ActionFilter;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
@@ -31,14 +31,19 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
         store.require_service(s)?;
     }
     let filter = ActionFilter { owner, service, status, due_before, ..ActionFilter::all(ctx.today) };
-    if format == "xlsx" && output.is_none() && std::io::stdout().is_terminal() {
-        return Err(Error::invalid("an XLSX file is binary: give -o FILE (or redirect standard output)"));
+    if format == "xlsx" && output.is_none() && ctx.terminal {
+        return Err(Error::invalid(
+            "an XLSX file is binary and would garble the terminal: use -o FILE (e.g. -o actions.xlsx), or redirect standard output",
+        ));
     }
+    // On a terminal, every cell is sanitised: data's escape sequences would
+    // otherwise set the window title or write the clipboard (OSC 52).
+    let for_terminal = output.is_none() && ctx.terminal;
     let mut buffer: Vec<u8> = Vec::new();
     let sink: &mut dyn Write = if output.is_some() { &mut buffer } else { &mut *ctx.out };
     let n = match format.as_str() {
         "csv" => {
-            let mut w = CsvWriter::new(sink)?;
+            let mut w = if for_terminal { CsvWriter::for_terminal(sink)? } else { CsvWriter::new(sink)? };
             let n = store.for_each_export_row(&filter, |r| w.row(&r))?;
             w.finish()?;
             n
@@ -73,7 +78,12 @@ pub fn minutes(ctx: &mut Ctx<'_>, meeting: &str, format: &str, output: Option<st
     let text = match format {
         "md" => crate::report::minutes::markdown(&minutes),
         "html" => crate::report::minutes::html(&minutes),
-        _ => serde_json::to_string_pretty(&minutes).map_err(|e| Error::io("writing JSON", e.into()))? + "\n",
+        _ => {
+            let mut json = Vec::new();
+            super::json::write_pretty(&mut json, &minutes).map_err(|e| Error::io("writing JSON", e.into()))?;
+            json.push(b'\n');
+            String::from_utf8(json).map_err(|e| Error::invalid(format!("writing JSON: {e}")))?
+        }
     };
     match output {
         Some(path) => {

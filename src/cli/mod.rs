@@ -6,6 +6,7 @@ mod action;
 mod demo;
 mod export;
 mod import;
+pub mod json;
 mod lookup;
 mod meeting;
 pub mod table;
@@ -368,6 +369,9 @@ pub struct Ctx<'a> {
     pub colour: bool,
     /// How tables are laid out: fitted to the terminal, or a line a row.
     pub layout: table::Layout,
+    /// Standard output is a terminal: text formats are sanitised for it
+    /// and binary ones refused (set by the binary's edge, so tests can say).
+    pub terminal: bool,
     pub today: NaiveDate,
     /// The moment this command runs, for what it records (read once here,
     /// so the store never reads the clock for it).
@@ -378,7 +382,13 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
         let layout = table::Layout::for_stdout();
-        Ctx { out, colour, layout, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+        Ctx { out, colour, layout, terminal: false, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+    }
+
+    /// Says whether `out` is a terminal (see `terminal`).
+    pub fn on_terminal(mut self, terminal: bool) -> Self {
+        self.terminal = terminal;
+        self
     }
 
     /// Prints a table laid out for where stdout goes.
@@ -427,7 +437,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
-        serde_json::to_writer_pretty(&mut *self.out, value).map_err(|e| Error::io("writing JSON", e.into()))?;
+        json::write_pretty(&mut *self.out, value).map_err(|e| Error::io("writing JSON", e.into()))?;
         writeln!(self.out).map_err(write_err)
     }
 
@@ -455,7 +465,7 @@ impl<'w> JsonStream<'w> {
         self.first = false;
         self.out.write_all(sep.as_bytes()).map_err(write_err)?;
         // Straight into the buffered output: no string per row.
-        serde_json::to_writer(&mut *self.out, value).map_err(|e| write_err(e.into()))
+        json::write_compact(&mut *self.out, value).map_err(|e| write_err(e.into()))
     }
 
     pub fn end(self) -> Result<()> {
@@ -573,12 +583,22 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         Some(Command::Check) => {
             let path = ctx.db_path()?;
             let label = crate::domain::sanitize::clean(&path.display().to_string());
-            let store = Store::open_read_only(&path, "check", false)?;
+            // Read-only, and an older schema is checked as it is: upgrading
+            // is for the commands that write (it would change the file).
+            let (store, version) = Store::open_to_check(&path)?;
             let problems = store.check().map_err(|e| {
                 Error::Database(format!("{label} is damaged: {e}; restore a backup (see README, Backups)"))
             })?;
             if problems.is_empty() {
-                return ctx.line(format!("ok: {label} passed SQLite's integrity and foreign-key checks"));
+                let older = if version < crate::store::SCHEMA_VERSION {
+                    format!(
+                        " (schema version {version}, older than this qprm's {}: any other qprm command, e.g. `qprm meeting list`, upgrades it when it opens it)",
+                        crate::store::SCHEMA_VERSION
+                    )
+                } else {
+                    String::new()
+                };
+                return ctx.line(format!("ok: {label} passed SQLite's integrity and foreign-key checks{older}"));
             }
             let mut lines: Vec<String> = problems.iter().take(20).map(|p| crate::domain::sanitize::clean(p)).collect();
             lines.insert(
@@ -589,11 +609,18 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;
-            let bytes = store.backup_to(&file)?;
+            let done = store.backup_to(&file)?;
+            if done.cleared {
+                ctx.line(crate::domain::sanitize::clean(&format!(
+                    "removed an unfinished copy from an earlier backup to {} that was interrupted (its writer had gone)",
+                    file.display()
+                )))?;
+            }
             ctx.line(crate::domain::sanitize::clean(&format!(
-                "backed up {} to {} ({bytes} bytes)",
+                "backed up {} to {} ({} bytes)",
                 store.path().display(),
-                file.display()
+                file.display(),
+                done.bytes
             )))
         }
         Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),

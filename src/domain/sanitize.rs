@@ -48,6 +48,15 @@ fn clean_inner(s: &str, keep_newlines: bool) -> String {
     out
 }
 
+/// The one list of characters that must never reach a terminal raw:
+/// controls, bidirectional marks, zero-width characters, and the line and
+/// paragraph separators (which some terminals treat as line breaks). The
+/// sanitiser removes or replaces them; JSON output escapes them as `\u`
+/// (`cli::json`).
+pub fn is_hidden_control(c: char) -> bool {
+    is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c) || is_zero_width(c)
 }

@@ -18,19 +18,53 @@ pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
 /// Reads, parses and validates one pack file.
 pub fn load_file(path: &Path, known: &Known) -> Result<ValidPack, Vec<String>> {
     let label = clean(&path.display().to_string());
-    let meta = std::fs::metadata(path).map_err(|e| vec![format!("{label}: cannot read: {e}")])?;
-    if meta.is_dir() {
-        return Err(vec![format!("{label}: is a directory, not a pack file")]);
-    }
-    if meta.len() > MAX_PACK_BYTES {
-        return Err(vec![format!(
-            "{label}: {} bytes is larger than the {} MB limit for a pack; is this the right file?",
-            meta.len(),
-            MAX_PACK_BYTES / (1024 * 1024)
-        )]);
-    }
-    let bytes = std::fs::read(path).map_err(|e| vec![format!("{label}: cannot read: {e}")])?;
+    let bytes = read_bounded(path, &label).map_err(|e| vec![e])?;
     parse_bytes(&label, &bytes, known)
+}
+
+/// The file's bytes, refusing anything that is not a regular file (a FIFO
+/// would block the open until a writer came; a device never ends) and
+/// never reading more than `MAX_PACK_BYTES` plus one, whatever size the
+/// file claims: a file can grow while it is read, and `/proc` files and
+/// devices state no size at all.
+fn read_bounded(path: &Path, label: &str) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{label}: cannot read: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{label}: is a directory, not a pack file"));
+    }
+    if !meta.is_file() {
+        return Err(not_regular(label));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Swapped for a FIFO after the check above, the open must still not
+    // wait for a writer; reads from a regular file ignore the flag.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    let file = options.open(path).map_err(|e| format!("{label}: cannot read: {e}"))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(not_regular(label));
+    }
+    read_capped(file, label)
+}
+
+fn not_regular(label: &str) -> String {
+    format!("{label}: is not a regular file (a pipe, socket or device); save the pack to a file and name that")
+}
+
+/// At most `MAX_PACK_BYTES` from `source`; more is refused, having read
+/// only one byte past the limit.
+pub(crate) fn read_capped(source: impl std::io::Read, label: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source.take(MAX_PACK_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("{label}: cannot read: {e}"))?;
+    if bytes.len() as u64 > MAX_PACK_BYTES {
+        return Err(format!(
+            "{label}: larger than the {} MB limit for a pack (reading stopped there); is this the right file?",
+            MAX_PACK_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Parses and validates pack bytes; `label` names the source in messages.
@@ -94,4 +128,33 @@ fn line_col(prefix: &[u8]) -> (usize, usize) {
     let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
     let col = prefix.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
     (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_stops_at_the_limit_whatever_the_source_says() {
+        // An endless source, like /dev/zero: only the limit and one byte are read.
+        let mut endless = std::io::repeat(b' ');
+        let mut counted = CountingReader { inner: &mut endless, read: 0 };
+        let err = read_capped(&mut counted, "zero").unwrap_err();
+        assert!(err.starts_with("zero: larger than the 64 MB limit"), "{err}");
+        assert_eq!(counted.read, MAX_PACK_BYTES + 1);
+        assert_eq!(read_capped(&b"{}"[..], "small").unwrap(), b"{}");
+    }
+
+    struct CountingReader<'r, R> {
+        inner: &'r mut R,
+        read: u64,
+    }
+
+    impl<R: std::io::Read> std::io::Read for CountingReader<'_, R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.read += n as u64;
+            Ok(n)
+        }
+    }
 }

@@ -137,6 +137,8 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
 /// CSV rows are written as they come, so a large log is never held in memory.
 pub struct CsvWriter<W: Write> {
     inner: csv::Writer<W>,
+    /// Writing to a terminal: every cell sanitised, no byte-order mark.
+    terminal: bool,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -145,7 +147,17 @@ impl<W: Write> CsvWriter<W> {
         out.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io("writing CSV", e))?;
         let mut inner = csv::Writer::from_writer(out);
         inner.write_record(HEADERS).map_err(csv_err)?;
-        Ok(CsvWriter { inner })
+        Ok(CsvWriter { inner, terminal: false })
+    }
+
+    /// The same CSV for reading on a terminal: each cell is sanitised
+    /// (escape sequences and hidden controls removed, line breaks kept), so
+    /// nothing from data reaches the terminal raw. Spreadsheets are not
+    /// reading it, so it has no byte-order mark.
+    pub fn for_terminal(out: W) -> Result<Self> {
+        let mut inner = csv::Writer::from_writer(out);
+        inner.write_record(HEADERS).map_err(csv_err)?;
+        Ok(CsvWriter { inner, terminal: true })
     }
 
     pub fn row(&mut self, r: &ExportRow) -> Result<()> {
@@ -156,6 +168,7 @@ impl<W: Write> CsvWriter<W> {
             .iter()
             .enumerate()
             .map(|(c, v)| if DATE_COLUMNS.contains(&c) && is_iso_date(v) { v.clone() } else { csv_cell(v) })
+            .map(|v| if self.terminal { crate::domain::sanitize::clean_multiline(&v) } else { v })
             .collect();
         self.inner.write_record(&record).map_err(csv_err)
     }

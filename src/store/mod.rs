@@ -44,6 +44,8 @@ use std::time::Duration;
 /// `PRAGMA application_id` for qprm files ("QPRM" in ASCII), so a foreign
 /// SQLite database is never mistaken for ours and migrated.
 pub const APPLICATION_ID: i32 = 0x5150_524D;
+/// The schema version this qprm writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = schema::LATEST;
 /// Several instances share one file; a writer waits this long for another.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -93,24 +95,39 @@ impl Store {
     /// open fails. `immutable` tells SQLite nothing else writes the file, so
     /// it needs no WAL index beside it.
     pub fn open_read_only(path: &Path, actor: &str, immutable: bool) -> Result<Store> {
+        Store::read_only_at(path, actor, immutable, false).map(|(store, _)| store)
+    }
+
+    /// Opens for `qprm check`: read-only, and an older schema is fine (the
+    /// integrity and foreign-key checks need no upgrade, and checking a
+    /// file before upgrading it is just when one wants to). Returns the
+    /// file's schema version with the store.
+    pub fn open_to_check(path: &Path) -> Result<(Store, i64)> {
+        Store::read_only_at(path, "check", false, true)
+    }
+
+    fn read_only_at(path: &Path, actor: &str, immutable: bool, older_ok: bool) -> Result<(Store, i64)> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         let (conn, registration) = open::connect(path, &label, open::Access::ReadOnly { immutable })?;
         let checked = (|| {
             conn.busy_timeout(BUSY_TIMEOUT)?;
             refuse_foreign(&conn, &label)?;
             let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            if version < schema::LATEST {
+            if version < schema::LATEST && !older_ok {
                 return Err(Error::Database(format!(
-                    "{label} needs upgrading (schema version {version}), which a read-only open cannot do: open it once with a qprm command that records something (e.g. `qprm meeting list` where the file can be written)"
+                    "{label} needs upgrading (schema version {version}), which a read-only open cannot do: run `qprm meeting list` on it once where the file can be written (any command that can write the file upgrades it)"
                 )));
             }
-            Ok(())
+            Ok(version)
         })();
-        if let Err(e) = checked {
-            open::close_without_checkpoint(&conn);
-            return Err(e);
-        }
-        Ok(Store {
+        let version = match checked {
+            Ok(v) => v,
+            Err(e) => {
+                open::close_without_checkpoint(&conn);
+                return Err(e);
+            }
+        };
+        let store = Store {
             conn,
             _registration: registration,
             path: path.to_path_buf(),
@@ -119,7 +136,8 @@ impl Store {
             read_only_reason: None,
             detached: false,
             actor: actor.to_string(),
-        })
+        };
+        Ok((store, version))
     }
 
     /// Opens for writing where possible, else (read-only media, a full disk,
@@ -205,30 +223,48 @@ impl Store {
 
     /// Copies the live database to `dest` with SQLite's online backup, which
     /// is consistent even while other instances write. `dest` must not exist;
-    /// it is created owner-only. Returns the copy's size in bytes.
+    /// it is created owner-only.
     ///
     /// The copy is made in one step inside one read transaction: in WAL mode
     /// that blocks no writer, and, unlike a paced copy, it is not restarted
     /// by every write from another screen (a 650 MB file copied in small
     /// steps never finished while a chair's heartbeat wrote every 5 s). It is
     /// written beside `dest` as `.partial` and renamed when whole, so an
-    /// interrupted copy is never mistaken for a backup.
-    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+    /// interrupted copy is never mistaken for a backup. While it is written
+    /// its writer holds a lock on `.partial.lock` (see `WriterLock`), so a
+    /// `.partial` whose writer has gone (quit, killed, power cut) is known at
+    /// once, removed, and said so (`Backup::cleared`), instead of blocking
+    /// that name for good.
+    pub fn backup_to(&self, dest: &Path) -> Result<Backup> {
         let label = crate::domain::sanitize::clean(&dest.display().to_string());
         if dest.exists() {
             return Err(Error::invalid(format!("{label} already exists; choose a new file name for the backup")));
         }
+        let busy = || Error::invalid(format!("a backup to {label} is already being written; choose another name"));
+        let lock = match WriterLock::claim(dest, true).map_err(|e| Error::io(format!("{label}: cannot create"), e))? {
+            WriterClaim::Free(lock) => lock,
+            WriterClaim::Busy | WriterClaim::Missing => return Err(busy()),
+        };
+        let partial = partial_path(dest);
+        let mut cleared = false;
+        if partial.exists() {
+            if !lock.existed && !untouched_for(&partial, PARTIAL_ABANDONED) {
+                // No lock file, and written to lately: a qprm from before
+                // lock files may still be writing it.
+                return Err(busy());
+            }
+            // We hold the lock its writer held while alive: it has gone.
+            remove_partial(&partial);
+            cleared = true;
+        }
         // Claimed with create_new: a second backup to the same name at the
         // same moment is refused instead of writing over this one.
-        let partial = partial_path(dest);
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         options.open(&partial).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => {
-                Error::invalid(format!("a backup to {label} is already being written; choose another name"))
-            }
+            std::io::ErrorKind::AlreadyExists => busy(),
             _ => Error::io(format!("{label}: cannot create"), e),
         })?;
         let copied = self.copy_into(&partial);
@@ -248,7 +284,9 @@ impl Store {
             remove_partial(&partial);
             return Err(Error::io(format!("finishing {label}"), e));
         }
-        std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))
+        drop(lock);
+        let bytes = std::fs::metadata(dest).map(|m| m.len()).map_err(|e| Error::io(label, e))?;
+        Ok(Backup { bytes, cleared })
     }
 
     fn copy_into(&self, file: &Path) -> rusqlite::Result<()> {
@@ -364,6 +402,116 @@ pub struct ServiceInfo {
     pub head: Option<String>,
 }
 
+/// A finished backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backup {
+    pub bytes: u64,
+    /// An unfinished copy to the same name, whose writer had gone, was
+    /// removed first.
+    pub cleared: bool,
+}
+
+/// A `.partial` backup without a lock file (written by a qprm from before
+/// lock files) untouched for this long was abandoned: a copy writes
+/// continuously while it runs.
+const PARTIAL_ABANDONED: Duration = Duration::from_secs(600);
+
+fn untouched_for(path: &Path, age: Duration) -> bool {
+    std::fs::metadata(path).ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok()).is_some_and(|a| a > age)
+}
+
+/// The lock a backup's writer holds on `<dest>.partial.lock` for as long as
+/// it writes. The operating system releases it when the writer ends, however
+/// it ends, so a `.partial` whose lock can be taken has no writer left. The
+/// lock file is never the database or its `-wal`/`-shm`, so taking and
+/// dropping it cannot touch SQLite's locks (store/open.rs).
+struct WriterLock {
+    file: std::fs::File,
+    path: PathBuf,
+    /// The lock file was there before: left by a writer that has gone.
+    existed: bool,
+}
+
+enum WriterClaim {
+    Free(WriterLock),
+    /// A live writer holds it.
+    Busy,
+    /// No lock file (and `create` was false).
+    Missing,
+}
+
+impl WriterLock {
+    fn claim(dest: &Path, create: bool) -> std::io::Result<WriterClaim> {
+        let path = lock_path(dest);
+        let mut existed = true;
+        let file = match std::fs::OpenOptions::new().write(true).open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !create => return Ok(WriterClaim::Missing),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                existed = false;
+                let mut options = std::fs::OpenOptions::new();
+                options.write(true).create(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+                options.open(&path)?
+            }
+            Err(e) => return Err(e),
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(WriterClaim::Free(WriterLock { file, path, existed })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(WriterClaim::Busy),
+            Err(std::fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+impl Drop for WriterLock {
+    /// The lock file goes while still locked, then the lock with the file.
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// What was found of an unfinished backup (`.partial`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unfinished {
+    /// Its writer is still copying.
+    BeingWritten,
+    /// Its writer had gone: it was removed.
+    Cleared,
+    /// It was finished or removed meanwhile.
+    Gone,
+}
+
+/// Looks at an unfinished backup and removes it if its writer has gone.
+pub fn clear_if_abandoned(partial: &Path) -> Unfinished {
+    let dest = partial.with_extension("");
+    let abandoned = match WriterLock::claim(&dest, false) {
+        Ok(WriterClaim::Busy) => false,
+        // While we hold its lock no writer can start on it.
+        Ok(WriterClaim::Free(lock)) => {
+            let there = partial.exists();
+            if there {
+                remove_partial(partial);
+            }
+            drop(lock);
+            return if there { Unfinished::Cleared } else { Unfinished::Gone };
+        }
+        // No lock file: a qprm from before lock files, judged by age.
+        Ok(WriterClaim::Missing) => untouched_for(partial, PARTIAL_ABANDONED),
+        Err(_) => false,
+    };
+    if !partial.exists() {
+        return Unfinished::Gone;
+    }
+    if abandoned {
+        remove_partial(partial);
+        return Unfinished::Cleared;
+    }
+    Unfinished::BeingWritten
+}
+
 /// Removes an unfinished backup and any journal SQLite left beside it.
 pub fn remove_partial(partial: &Path) {
     for suffix in ["", "-journal", "-wal", "-shm"] {
@@ -378,6 +526,13 @@ pub fn partial_path(dest: &Path) -> PathBuf {
     let mut name = dest.file_name().unwrap_or_default().to_os_string();
     name.push(".partial");
     dest.with_file_name(name)
+}
+
+/// The lock its writer holds while a backup to `dest` is written.
+pub fn lock_path(dest: &Path) -> PathBuf {
+    let mut name = partial_path(dest).into_os_string();
+    name.push(".lock");
+    PathBuf::from(name)
 }
 
 /// UTC timestamp for history rows, second precision.
@@ -460,6 +615,14 @@ fn refuse_foreign(conn: &Connection, label: &str) -> Result<()> {
     if app != APPLICATION_ID && (version != 0 || tables != 0) {
         return Err(Error::Database(format!(
             "{label} is an SQLite database but not a qprm one; it was left untouched. Use --db to pick another file"
+        )));
+    }
+    // Marked as ours, yet no schema version and tables already there: some
+    // other program has changed it. Migrating would collide with what it
+    // holds, so say so in one sentence instead of SQLite's complaint.
+    if version == 0 && tables != 0 {
+        return Err(Error::Database(format!(
+            "{label} is marked as a qprm database but has no schema version and already holds tables, so another program has changed it; it was left untouched. Restore a backup (README, Backups) or use --db to pick another file"
         )));
     }
     if version > schema::LATEST {

@@ -276,35 +276,118 @@ pub fn stop_watchdog(
     finished
 }
 
+/// What the opening backup did, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupOutcome {
+    /// Today's backup: the one just taken, or the recent one reused.
+    pub path: PathBuf,
+    /// Taken now (else a recent one, or one being written, is shared).
+    pub taken: bool,
+    /// What the screen should also say: an earlier backup that failed or
+    /// was interrupted.
+    pub notes: Vec<String>,
+}
+
 /// The result of the opening backup, from its thread.
-pub type BackupResult = Result<(PathBuf, bool)>;
+pub type BackupResult = Result<BackupOutcome>;
 
 /// Takes the opening backup on its own read connection and thread, so the
 /// first frame never waits for a copy of the whole file (seconds on ten
 /// years of meetings). Its snapshot is taken within milliseconds of the
-/// screen opening, before a form can be filled in. Quitting mid-copy leaves only a `.partial`
-/// file, which the next screen removes; it then takes the backup again.
+/// screen opening, before a form can be filled in. Quitting mid-copy leaves
+/// only a `.partial` file, which the next screen removes, saying so; it then
+/// takes the backup again.
 pub fn backup_in_background(db: PathBuf, keep: usize) -> std::sync::mpsc::Receiver<BackupResult> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let result = Store::open_read_only(&db, "backup", false).and_then(|store| backup_on_open(&store, keep));
+        if let Err(e) = &result {
+            record_failure(&db, e);
+        }
         let _ = tx.send(result);
     });
     rx
 }
 
-/// A `.partial` backup untouched for this long was abandoned (its copy
-/// writes continuously while it runs).
-const PARTIAL_ABANDONED: Duration = Duration::from_secs(600);
-
 /// A backup younger than this is recent enough: the chair's, the minute-
 /// taker's and the projector's screens opening for one meeting share it.
 const BACKUP_FRESH: Duration = Duration::from_secs(12 * 3600);
 
+/// The name automatic backups of `db` start with: the file's whole stem,
+/// so `qprm.db` and `qprm-old.db` in one folder each have their own.
+fn backup_stem(db: &Path) -> String {
+    db.file_stem().map_or_else(|| "qprm".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Where a failed opening backup is noted until the next screen reports it.
+fn failure_marker(db: &Path) -> PathBuf {
+    backup_dir(db).join(format!("{}.backup-failed", backup_stem(db)))
+}
+
+/// Notes a failed opening backup in `backups/`, so the next screen to open
+/// says so even if this one closed before its status line was read.
+fn record_failure(db: &Path, e: &crate::Error) {
+    let marker = failure_marker(db);
+    if !backup_dir(db).is_dir() {
+        return;
+    }
+    let line = format!("{}: {e}", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    if let Ok(mut f) = options.open(&marker) {
+        let _ = std::io::Write::write_all(&mut f, line.as_bytes());
+    }
+}
+
+/// The failure an earlier screen noted, removed once read (it is reported
+/// once). Read with a bound: it is a file anyone could have replaced.
+fn take_failure(db: &Path) -> Option<String> {
+    use std::io::Read;
+    let marker = failure_marker(db);
+    let file = std::fs::File::open(&marker).ok()?;
+    let mut text = String::new();
+    let _ = file.take(2048).read_to_string(&mut text);
+    let _ = std::fs::remove_file(&marker);
+    let text = crate::domain::sanitize::clean(text.trim());
+    Some(if text.is_empty() { "unknown reason".into() } else { text })
+}
+
+/// The sort key of an automatic backup of `stem` named `name`, or `None`
+/// for any other file: exactly `{stem}-YYYYMMDD-HHMMSS.db` or
+/// `{stem}-YYYYMMDD-HHMMSS-N.db`. Never a prefix match: `qprm-old-…` is not
+/// one of `qprm`'s.
+pub fn backup_key(name: &str, stem: &str) -> Option<(String, u32)> {
+    let rest = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".db")?;
+    let stamp = rest.get(..15)?;
+    let shape = stamp.bytes().enumerate().all(|(i, b)| if i == 8 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape {
+        return None;
+    }
+    let n = match &rest[15..] {
+        "" => 0,
+        tail => {
+            let digits = tail.strip_prefix('-').filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))?;
+            digits.parse().ok()?
+        }
+    };
+    Some((stamp.to_string(), n))
+}
+
 /// Takes a backup when a meeting screen opens (unless one was taken in the
-/// last 12 hours), keeping the newest `keep`. Returns the backup's path and
-/// whether it was taken now.
-pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
+/// last 12 hours), keeping the newest `keep` of this database's. Says what
+/// became of an earlier backup that failed or was interrupted. A failure
+/// is noted in `backups/` for the next screen as well.
+pub fn backup_on_open(store: &Store, keep: usize) -> Result<BackupOutcome> {
+    let result = take_opening_backup(store, keep);
+    if let Err(e) = &result {
+        record_failure(store.path(), e);
+    }
+    result
+}
+
+fn take_opening_backup(store: &Store, keep: usize) -> Result<BackupOutcome> {
     let dir = backup_dir(store.path());
     if !dir.exists() {
         let mut builder = std::fs::DirBuilder::new();
@@ -313,32 +396,46 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
         std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
         builder.create(&dir).map_err(|e| crate::Error::io(format!("creating {}", dir.display()), e))?;
     }
-    let stem = store.path().file_stem().and_then(|s| s.to_str()).unwrap_or("qprm").to_string();
-    // Unfinished copies: one still being written (by another screen opening
-    // now) counts as today's backup; abandoned ones are removed.
-    for entry in
-        std::fs::read_dir(&dir).map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?.flatten()
-    {
-        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
-        if !name.ends_with(".partial") {
+    let stem = backup_stem(store.path());
+    let mut notes = Vec::new();
+    if let Some(why) = take_failure(store.path()) {
+        notes.push(format!("Last backup failed: {why}"));
+    }
+    let listing = || -> Result<Vec<(PathBuf, String)>> {
+        Ok(std::fs::read_dir(&dir)
+            .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| Some((e.path(), e.file_name().to_str()?.to_string())))
+            .collect())
+    };
+    // This database's unfinished copies: one still being written (by
+    // another screen opening now) counts as today's backup; one whose
+    // writer has gone is removed, and the screen says so.
+    for (path, name) in listing()? {
+        let Some(dest) = name.strip_suffix(".partial") else { continue };
+        if backup_key(dest, &stem).is_none() {
             continue;
         }
-        let age = entry.metadata().ok().and_then(|m| m.modified().ok()).and_then(|t| t.elapsed().ok());
-        if age.is_some_and(|age| age > PARTIAL_ABANDONED) {
-            crate::store::remove_partial(&entry.path());
-        } else if name.starts_with(&format!("{stem}-")) {
-            return Ok((dir.join(name.trim_end_matches(".partial")), false));
+        match crate::store::clear_if_abandoned(&path) {
+            crate::store::Unfinished::BeingWritten => {
+                return Ok(BackupOutcome { path: dir.join(dest), taken: false, notes });
+            }
+            crate::store::Unfinished::Cleared => {
+                notes.push(format!("Last backup was interrupted; its unfinished copy ({dest}.partial) was removed"))
+            }
+            crate::store::Unfinished::Gone => {}
         }
     }
-    let recent = std::fs::read_dir(&dir)
-        .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_str().is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db")))
-        .filter_map(|e| Some((e.path(), e.metadata().ok()?.modified().ok()?)))
-        .filter(|(_, t)| t.elapsed().is_ok_and(|age| age < BACKUP_FRESH))
-        .max_by_key(|(_, t)| *t);
-    if let Some((path, _)) = recent {
-        return Ok((path, false));
+    let ours = |files: Vec<(PathBuf, String)>| -> Vec<((String, u32), PathBuf)> {
+        files.into_iter().filter_map(|(path, name)| Some((backup_key(&name, &stem)?, path))).collect()
+    };
+    let recent = ours(listing()?)
+        .into_iter()
+        .filter_map(|(_, p)| Some((std::fs::metadata(&p).ok()?.modified().ok()?, p)))
+        .filter(|(t, _)| t.elapsed().is_ok_and(|age| age < BACKUP_FRESH))
+        .max_by_key(|(t, _)| *t);
+    if let Some((_, path)) = recent {
+        return Ok(BackupOutcome { path, taken: false, notes });
     }
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let mut path = dir.join(format!("{stem}-{stamp}.db"));
@@ -348,19 +445,20 @@ pub fn backup_on_open(store: &Store, keep: usize) -> Result<(PathBuf, bool)> {
         n += 1;
     }
     store.backup_to(&path)?;
-    let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| crate::Error::io(format!("reading {}", dir.display()), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&format!("{stem}-")) && n.ends_with(".db"))
-        })
-        .collect();
+    // Rotation: the one just taken always stays (a clock set back must not
+    // make it look oldest); of the others, the newest `keep - 1`.
+    let mut old: Vec<((String, u32), PathBuf)> = ours(listing()?).into_iter().filter(|(_, p)| *p != path).collect();
     old.sort();
-    let excess = old.len().saturating_sub(keep.max(1));
-    for p in old.into_iter().take(excess) {
+    let excess = old.len().saturating_sub(keep.max(1) - 1);
+    for (_, p) in old.into_iter().take(excess) {
         let _ = std::fs::remove_file(p);
     }
-    Ok((path, true))
+    // The status line names this file: it must still be there.
+    if !path.is_file() {
+        return Err(crate::Error::Database(format!(
+            "the backup {} was removed as soon as it was written",
+            crate::domain::sanitize::clean(&path.display().to_string())
+        )));
+    }
+    Ok(BackupOutcome { path, taken: true, notes })
 }

@@ -184,10 +184,16 @@ fn backup_report(app: &mut App, backup: &mut Option<std::sync::mpsc::Receiver<li
     let status = match rx.try_recv() {
         Err(std::sync::mpsc::TryRecvError::Empty) => return false,
         Err(std::sync::mpsc::TryRecvError::Disconnected) => Some("Backup failed: its thread stopped".to_string()),
-        Ok(Ok((path, true))) => {
-            Some(format!("✓ Backup taken: {}", crate::domain::sanitize::clean(&path.display().to_string())))
+        // What happened to an earlier backup first: the news the user has
+        // not had; then today's, named only once it is in place.
+        Ok(Ok(outcome)) => {
+            let mut parts = outcome.notes;
+            if outcome.taken {
+                let path = crate::domain::sanitize::clean(&outcome.path.display().to_string());
+                parts.push(format!("✓ Backup taken: {path}"));
+            }
+            (!parts.is_empty()).then(|| parts.join(". "))
         }
-        Ok(Ok((_, false))) => None,
         Ok(Err(e)) => Some(format!("Backup failed: {e}")),
     };
     *backup = None;
