@@ -21,6 +21,17 @@ fn new_action(text: &str, service: &str, meeting: i64, due: &str) -> NewAction {
     }
 }
 
+/// A meeting before the sample one (2023-10-10, reviewing 2023-09).
+fn october_meeting(store: &mut Store) -> qprm::store::MeetingRecord {
+    let october = NewMeeting {
+        date: date("2023-10-10"),
+        period: "2023-09".parse::<Period>().ok(),
+        chair: Some("Director".into()),
+        ..Default::default()
+    };
+    store.create_meeting(&october).unwrap()
+}
+
 /// The demo meeting with a realistic set of things recorded in it.
 fn recorded_meeting() -> (tempfile::TempDir, Store, i64) {
     let dir = tempfile::tempdir().unwrap();
@@ -106,14 +117,7 @@ fn open_actions_carry_forward_to_the_next_meeting_with_their_updates() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("q.db"), "minutes").unwrap();
     qprm::samples::load_samples(&mut store).unwrap(); // meeting 1: 2023-11-14
-    let october = store
-        .create_meeting(&NewMeeting {
-            date: date("2023-10-10"),
-            period: "2023-09".parse::<Period>().ok(),
-            chair: Some("Director".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let october = october_meeting(&mut store);
     let november = store.find_meeting("2023-11-14").unwrap();
     let a = store
         .record_action(&new_action("Audit supervision in Early Help", "early-help", october.id, "2023-11-30"))
@@ -284,14 +288,7 @@ fn minutes_show_their_approval_and_open_with_the_previous_meetings() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("q.db"), "cli").unwrap();
     let november = qprm::samples::load_samples(&mut store).unwrap(); // 2023-11-14
-    let october = store
-        .create_meeting(&NewMeeting {
-            date: date("2023-10-10"),
-            period: "2023-09".parse::<Period>().ok(),
-            chair: Some("Director".into()),
-            ..Default::default()
-        })
-        .unwrap();
+    let october = october_meeting(&mut store);
     let today = date("2023-11-14").unwrap();
 
     let nov = store.minutes(november).unwrap();

@@ -187,6 +187,9 @@ impl Store {
         if self.detached || self.file_intact() {
             return false;
         }
+        // A reader elsewhere may hold the WAL: wait a moment, not the full
+        // busy timeout (this runs on the screen's loop and on every drop).
+        let _ = self.conn.busy_timeout(Duration::from_secs(1));
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         open::close_without_checkpoint(&self.conn);
         if let Ok(nothing) = Connection::open_in_memory() {
