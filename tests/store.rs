@@ -860,3 +860,37 @@ fn schema_v7_merges_owners_split_by_case_or_spacing() {
     );
     assert!(twin.is_err(), "one owner per folded name, enforced by the database");
 }
+
+/// The store records the time its caller gives it, never its own reading:
+/// a command's rows, its printed output and the minutes agree.
+#[test]
+fn writes_record_the_callers_clock_and_judge_overdue_by_its_date() {
+    use qprm::domain::clock::Clock;
+    let (_f, mut store, meeting) = loaded();
+    let moment = at("2031-02-03T04:05:06Z");
+    let later_day = NaiveDate::from_ymd_opt(2031, 3, 1).unwrap();
+    store.set_clock(Clock::Fixed { now: moment, today: NaiveDate::from_ymd_opt(2031, 2, 3).unwrap() });
+    let due = NaiveDate::from_ymd_opt(2031, 2, 10).unwrap();
+    let new = NewAction {
+        text: "Recorded by a fixed clock".into(),
+        owner: "Corporate Parenting".into(),
+        due: Some(due),
+        service: None,
+        meeting: Some(meeting),
+        indicator: None,
+    };
+    let a = store.record_action(&new).unwrap();
+    assert!(!a.overdue, "due a week after the clock's date");
+    let decision = store.record_decision(meeting, None, "A decision by the same clock").unwrap();
+
+    // A day after the due date, by the caller's clock, it is overdue.
+    store.set_clock(Clock::Fixed { now: at("2031-03-01T09:00:00Z"), today: later_day });
+    let change = ActionChange { note: Some("chased".into()), meeting: Some(meeting), ..Default::default() };
+    let updated = store.update_action(&a.reference, &change).unwrap();
+    assert!(updated.overdue, "judged by the clock's date, not the machine's");
+
+    let history = store.action_with_history(&a.reference, later_day).unwrap().history.unwrap();
+    let times: Vec<&str> = history.iter().map(|h| h.at.as_str()).collect();
+    assert_eq!(times, ["2031-02-03T04:05:06Z", "2031-03-01T09:00:00Z"]);
+    assert_eq!(decision.created_at, "2031-02-03T04:05:06Z");
+}

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// Validates all files against the database (if it exists) and each other.
 fn check_all(ctx: &Ctx<'_>, files: &[PathBuf], verb: Verb) -> Result<(Vec<ValidPack>, Option<Store>)> {
     let path = ctx.db_path()?;
-    let store = if path.exists() { Some(Store::open(&path, "import")?) } else { None };
+    let store = if path.exists() { Some(ctx.timed(Store::open(&path, "import")?)) } else { None };
     let mut known = match &store {
         Some(s) => s.known()?,
         None => Known::default(),

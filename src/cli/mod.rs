@@ -12,6 +12,7 @@ mod meeting;
 pub mod table;
 
 use crate::domain::StatusFilter;
+use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -382,7 +383,20 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(out: &'a mut dyn Write, db: Option<PathBuf>, colour: bool) -> Self {
         let layout = table::Layout::for_stdout();
-        Ctx { out, colour, layout, terminal: false, today: crate::domain::dates::today(), now: chrono::Utc::now(), db }
+        let clock = Clock::fixed_now();
+        Ctx { out, colour, layout, terminal: false, today: clock.today(), now: clock.now(), db }
+    }
+
+    /// The command's one moment, for the stores it opens: what they record
+    /// and how they judge overdue agree with what it prints.
+    pub fn clock(&self) -> Clock {
+        Clock::Fixed { now: self.now, today: self.today }
+    }
+
+    /// `store`, set to record by this command's clock.
+    pub fn timed(&self, mut store: Store) -> Store {
+        store.set_clock(self.clock());
+        store
     }
 
     /// Says whether `out` is a terminal (see `terminal`).
@@ -411,7 +425,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn open(&self, actor: &str) -> Result<Store> {
-        Store::open(&self.db_path()?, actor)
+        Store::open(&self.db_path()?, actor).map(|s| self.timed(s))
     }
 
     /// The database path, if a database is there (lookups never create one).
@@ -428,12 +442,12 @@ impl<'a> Ctx<'a> {
 
     /// For lookups: falls back to reading when the file cannot be written.
     pub fn open_existing(&self) -> Result<Store> {
-        Store::open_for_lookups(&self.existing_path()?, "cli")
+        Store::open_for_lookups(&self.existing_path()?, "cli").map(|s| self.timed(s))
     }
 
     /// For commands that record something: a file we cannot write is an error.
     pub fn open_existing_for_writing(&self) -> Result<Store> {
-        Store::open(&self.existing_path()?, "cli")
+        Store::open(&self.existing_path()?, "cli").map(|s| self.timed(s))
     }
 
     pub fn json(&mut self, value: &impl serde::Serialize) -> Result<()> {
@@ -554,7 +568,7 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
                 return Err(Error::invalid("at most 50 years, 200 services and 20,000,000 actions"));
             }
             let started = std::time::Instant::now();
-            let mut store = Store::open(&out, "generate")?;
+            let mut store = ctx.timed(Store::open(&out, "generate")?);
             let made = store.generate(crate::store::GenerateOptions { years, services, actions });
             drop(store);
             let made = match made {

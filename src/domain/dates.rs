@@ -33,10 +33,12 @@ pub fn parse_iso(s: &str) -> Result<NaiveDate, String> {
 
 /// Today's date: `QPRM_TODAY` if set and valid, else the local date.
 pub fn today() -> NaiveDate {
-    std::env::var("QPRM_TODAY")
-        .ok()
-        .and_then(|s| parse_iso(&s).ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+    super::clock::Clock::running().today()
+}
+
+/// The date `QPRM_TODAY` pins, if set and valid.
+pub fn pinned_today() -> Option<NaiveDate> {
+    std::env::var("QPRM_TODAY").ok().and_then(|s| parse_iso(&s).ok())
 }
 
 /// Month names in lower case, January first; also how spreadsheets'

@@ -1,10 +1,11 @@
-//! Plain types and rules with no I/O: reporting periods, RAG status and
+//! Plain types and rules with no I/O: the clock as the caller sets it, reporting periods, RAG status and
 //! direction of travel, action and decision status, action references, date
 //! parsing, an action's history in words, the nearest-word suggestion for
 //! typos, when two names are the same owner or close to one, and the text
 //! sanitiser that keeps data-borne escape sequences off the terminal.
 
 pub mod action;
+pub mod clock;
 pub mod dates;
 pub mod decision;
 pub mod history;

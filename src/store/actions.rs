@@ -3,7 +3,7 @@
 //! as the change, so the record and its audit trail cannot disagree. A
 //! change made in a meeting whose minutes are approved is refused.
 
-use super::{Store, now};
+use super::Store;
 use crate::domain::action::generated_ref;
 use crate::domain::names;
 use crate::domain::{ActionStatus, StatusFilter};
@@ -186,7 +186,7 @@ pub(super) fn owner_spelling(tx: &Transaction<'_>, name: &str) -> Result<String>
 fn history(
     tx: &Transaction<'_>,
     action_id: i64,
-    actor: &str,
+    (actor, at): (&str, &str),
     meeting: Option<i64>,
     field: &str,
     old: Option<&str>,
@@ -195,15 +195,19 @@ fn history(
 ) -> Result<()> {
     tx.execute(
         "INSERT INTO action_history (action_id, at, actor, meeting_id, field, old, new, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![action_id, now(), actor, meeting, field, old, new, note],
+        params![action_id, at, actor, meeting, field, old, new, note],
     )?;
     Ok(())
 }
 
 /// Insert or overwrite a pack action (the importer decides which), with history.
-pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &str, file: &str) -> Result<()> {
+pub(super) fn upsert_pack_action(
+    tx: &Transaction<'_>,
+    a: &ActionDef,
+    (actor, ts): (&str, &str),
+    file: &str,
+) -> Result<()> {
     let (owner, owner_name_now) = find_or_add_owner(tx, &a.owner)?;
-    let ts = now();
     let existing: Option<(i64, String, String, Option<String>, String, String)> = tx
         .query_row(
             "SELECT a.id, a.text, o.name, a.service_id, a.due, a.status FROM actions a JOIN owners o ON o.id = a.owner_id WHERE a.ref = ?1",
@@ -221,7 +225,7 @@ pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &st
                 params![a.reference, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts],
             )?;
             let id = tx.last_insert_rowid();
-            history(tx, id, actor, None, "created", None, Some(&a.text), Some(&note))?;
+            history(tx, id, (actor, ts), None, "created", None, Some(&a.text), Some(&note))?;
         }
         Some((id, text, owner_name, service, old_due, status)) => {
             tx.execute(
@@ -238,7 +242,7 @@ pub(super) fn upsert_pack_action(tx: &Transaction<'_>, a: &ActionDef, actor: &st
                 ("status", Some(status), Some(a.status.as_str().to_string())),
             ];
             for (field, old, new) in changes.iter().filter(|(_, o, n)| o != n) {
-                history(tx, id, actor, None, field, old.as_deref(), new.as_deref(), Some(&note))?;
+                history(tx, id, (actor, ts), None, field, old.as_deref(), new.as_deref(), Some(&note))?;
             }
         }
     }
@@ -283,22 +287,22 @@ impl Store {
                 break candidate;
             }
         };
-        let ts = now();
+        let ts = self.clock.stamp();
         tx.execute(
             "INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, indicator_code, source, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, 'open', ?6, ?7, NULL, ?8, ?8)",
             params![reference, text, owner_id, new.service, due.to_string(), new.meeting, new.indicator, ts],
         )?;
         let id = tx.last_insert_rowid();
-        history(&tx, id, &actor, new.meeting, "created", None, Some(text), None)?;
+        history(&tx, id, (&actor, &ts), new.meeting, "created", None, Some(text), None)?;
         super::stamp(&tx)?;
         tx.commit()?;
-        self.action(&reference, crate::domain::dates::today())
+        self.action(&reference, self.clock.today())
     }
 
     /// Applies a change, writing one history row per changed field.
     pub fn update_action(&mut self, reference: &str, change: &ActionChange) -> Result<ActionRecord> {
-        let today = crate::domain::dates::today();
+        let today = self.clock.today();
         let current = self.action(reference, today)?;
         if change.status == Some(ActionStatus::Dropped) && change.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Error::ReasonNeeded { reference: current.reference.clone() });
@@ -339,7 +343,7 @@ impl Store {
             super::meetings::refuse_if_approved(&tx, m)?;
         }
         let id: i64 = tx.query_row("SELECT id FROM actions WHERE ref = ?1", [reference], |r| r.get(0))?;
-        let ts = now();
+        let ts = self.clock.stamp();
         for (field, old, new) in &mut fields {
             match *field {
                 "owner" => {
@@ -359,11 +363,11 @@ impl Store {
                     )?;
                 }
             }
-            history(&tx, id, &actor, change.meeting, field, Some(old), Some(new), note)?;
+            history(&tx, id, (&actor, &ts), change.meeting, field, Some(old), Some(new), note)?;
         }
         if fields.is_empty() {
             tx.execute("UPDATE actions SET updated_at = ?2 WHERE id = ?1", params![id, ts])?;
-            history(&tx, id, &actor, change.meeting, "note", None, None, note)?;
+            history(&tx, id, (&actor, &ts), change.meeting, "note", None, None, note)?;
         }
         super::stamp(&tx)?;
         tx.commit()?;

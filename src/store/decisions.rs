@@ -3,7 +3,7 @@
 //! with a reason, kept in `decision_history`. A decision belongs to its
 //! meeting's record: once the minutes are approved it cannot change.
 
-use super::{Store, now};
+use super::Store;
 use crate::domain::DecisionStatus;
 use crate::error::{Error, Result};
 use rusqlite::{TransactionBehavior, params, types::ToSql};
@@ -50,7 +50,7 @@ impl Store {
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         super::meetings::refuse_if_approved(&tx, meeting)?;
-        let ts = now();
+        let ts = self.clock.stamp();
         tx.execute(
             "INSERT INTO decisions (meeting_id, service_id, text, status, created_at, updated_at) VALUES (?1, ?2, ?3, 'recorded', ?4, ?4)",
             params![meeting, service, text, ts],
@@ -106,7 +106,7 @@ impl Store {
         let actor = self.actor.clone();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         super::meetings::refuse_if_approved(&tx, current.meeting)?;
-        let ts = now();
+        let ts = self.clock.stamp();
         tx.execute("UPDATE decisions SET status = ?3, updated_at = ?2 WHERE id = ?1", params![id, ts, to.as_str()])?;
         tx.execute(
             "INSERT INTO decision_history (decision_id, at, actor, field, old, new, note) VALUES (?1, ?2, ?3, 'status', ?4, ?5, ?6)",

@@ -6,7 +6,7 @@
 //! them and keeps the old value in history. What a pack leaves out (a
 //! stored service's name or head) is kept, never erased.
 
-use super::{Store, actions, now};
+use super::{Store, actions};
 use crate::error::{Error, ImportConflict, Result};
 use crate::pack::{ActionDef, IndicatorDef, ServiceReport, ValidPack};
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
@@ -65,11 +65,12 @@ impl Store {
     /// uses, so its "ok" means an import would succeed.
     pub fn import_packs(&mut self, packs: &[ValidPack], opts: ImportOptions) -> Result<Vec<ImportSummary>> {
         let actor = self.actor.clone();
+        let at = self.clock.stamp();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut summaries = Vec::new();
         let mut conflicts = Vec::new();
         for pack in packs {
-            let summary = import_one(&tx, pack, opts, &actor, &mut conflicts)?;
+            let summary = import_one(&tx, pack, opts, (&actor, &at), &mut conflicts)?;
             summaries.push(summary);
         }
         if !conflicts.is_empty() && !opts.replace {
@@ -90,14 +91,14 @@ fn import_one(
     tx: &Transaction<'_>,
     pack: &ValidPack,
     opts: ImportOptions,
-    actor: &str,
+    (actor, at): (&str, &str),
     conflicts: &mut Vec<ImportConflict>,
 ) -> Result<ImportSummary> {
     let period = pack.period.to_string();
     let mut summary = ImportSummary { file: pack.file.clone(), period: period.clone(), ..Default::default() };
     tx.execute(
         "INSERT INTO imports (at, actor, file, period, organisation, added, changed, unchanged) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, 0)",
-        params![now(), actor, pack.file, period, pack.organisation],
+        params![at, actor, pack.file, period, pack.organisation],
     )?;
     let import_id = tx.last_insert_rowid();
 
@@ -201,7 +202,7 @@ fn import_one(
             stored: stored_action(tx, &a.reference)?,
             incoming: action_json(tx, a)?,
         };
-        apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
+        apply(item, &mut || actions::upsert_pack_action(tx, a, (actor, at), &pack.file))?;
     }
 
     tx.execute(

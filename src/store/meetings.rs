@@ -4,7 +4,7 @@
 //! An approved meeting's record is locked: `refuse_if_approved` is the one
 //! check every write to a meeting's record makes, inside its transaction.
 
-use super::{Store, now, timestamp};
+use super::{Store, timestamp};
 use crate::domain::Period;
 use crate::domain::names::fold;
 use crate::error::{Error, Result};
@@ -161,7 +161,7 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO meetings (date, period, chair, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![date.to_string(), period.to_string(), m.chair.as_deref().map(str::trim), now()],
+            params![date.to_string(), period.to_string(), m.chair.as_deref().map(str::trim), self.clock.stamp()],
         )?;
         let id = tx.last_insert_rowid();
         for (role, names) in [("attendee", &m.attendees), ("apology", &m.apologies)] {

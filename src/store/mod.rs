@@ -35,6 +35,7 @@ pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{SearchHit, SearchKind, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 
+use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
 use crate::pack::Known;
 use rusqlite::{Connection, OptionalExtension};
@@ -66,6 +67,9 @@ pub struct Store {
     detached: bool,
     /// Who is writing, for history rows: `cli`, `import`, `chair`, `minutes`...
     actor: String,
+    /// The time written into rows and the date overdue is judged by, as
+    /// the caller sets it (`set_clock`); until then, the running clock.
+    clock: Clock,
 }
 
 impl Store {
@@ -87,6 +91,7 @@ impl Store {
             read_only_reason: None,
             detached: false,
             actor: actor.to_string(),
+            clock: Clock::running(),
         })
     }
 
@@ -136,6 +141,7 @@ impl Store {
             read_only_reason: None,
             detached: false,
             actor: actor.to_string(),
+            clock: Clock::running(),
         };
         Ok((store, version))
     }
@@ -213,6 +219,16 @@ impl Store {
 
     pub fn actor(&self) -> &str {
         &self.actor
+    }
+
+    /// Sets the time later writes record (a command's start, a screen's
+    /// running clock, a test's fixed moment).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// Changes whenever another connection commits; the meeting screen polls
@@ -536,11 +552,6 @@ pub fn lock_path(dest: &Path) -> PathBuf {
     let mut name = partial_path(dest).into_os_string();
     name.push(".lock");
     PathBuf::from(name)
-}
-
-/// UTC timestamp for history rows, second precision.
-pub(crate) fn now() -> String {
-    timestamp(chrono::Utc::now())
 }
 
 /// A caller's `now` as history rows store it (UTC, second precision).

@@ -171,7 +171,7 @@ impl Store {
         let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
         self.write_one(
             "INSERT OR REPLACE INTO drafts (meeting_id, role, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![meeting, role, kind, target, json, super::now()],
+            params![meeting, role, kind, target, json, self.clock.stamp()],
         )?;
         Ok(())
     }
@@ -238,7 +238,7 @@ impl Store {
         }
         tx.execute(
             "INSERT OR REPLACE INTO drafts (meeting_id, role, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![meeting, to, kind, target, json, super::now()],
+            params![meeting, to, kind, target, json, self.clock.stamp()],
         )?;
         tx.execute(
             "DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2 AND kind = ?3 AND target = ?4 AND fields = ?5",

@@ -878,7 +878,7 @@ impl App {
             }
             // The clock is read here, at the loop's edge, for the store.
             Effect::UpdateAttendance(change) => {
-                match store.update_attendance(self.meeting.id, &change, chrono::Utc::now()) {
+                match store.update_attendance(self.meeting.id, &change, store.clock().now()) {
                     Ok(done) => {
                         self.overlay = Overlay::None;
                         let what: Vec<String> = done.changes.iter().map(|c| c.describe()).collect();

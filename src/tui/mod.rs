@@ -34,7 +34,10 @@ pub struct Options {
 }
 
 pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result<()> {
-    let mut app = App::new(store, meeting, mode, opts.colour, crate::domain::dates::today())?;
+    // A screen stays open while the minutes pass: its clock runs (with the
+    // date `QPRM_TODAY` pins, if any), and its store records by the same.
+    store.set_clock(crate::domain::clock::Clock::running());
+    let mut app = App::new(store, meeting, mode, opts.colour, store.clock().today())?;
     // Before anything is recorded: a known-good copy of the record, taken
     // alongside the meeting rather than before its first frame.
     let mut backup = match (opts.keep_backups, app.role.edits() && !store.is_read_only()) {
