@@ -33,7 +33,7 @@ pub fn parse_iso(s: &str) -> Result<NaiveDate, String> {
 
 /// Today's date: `QPRM_TODAY` if set and valid, else the local date.
 pub fn today() -> NaiveDate {
-    super::clock::Clock::running().today()
+    pinned_today().unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// The date `QPRM_TODAY` pins, if set and valid.
