@@ -69,7 +69,15 @@ pub(super) fn parse_values_csv(
     let mut early = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| one(format!("cannot read: {e}; save the file as CSV UTF-8")))?;
-        let line = record.position().map_or(0, |p| p.line());
+        // Counted from the bytes: the reader's own count skips blank lines.
+        let line = record.position().map_or(0, |p| {
+            let mut at = usize::try_from(p.byte()).unwrap_or(usize::MAX).min(bytes.len());
+            // The record's position may be the blank lines before it.
+            while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        });
         if line > MAX_LINES {
             return Err(one(format!("has more than {MAX_LINES} lines; a month's values are a few hundred")));
         }
