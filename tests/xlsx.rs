@@ -431,7 +431,11 @@ fn bad_workbooks_are_refused_in_one_sentence_and_nothing_is_written() {
         ("old .xls or damaged OLE", b"\xD0\xCF\x11\xE0 not really".to_vec(), "is an old Excel 97–2003 (.xls) file"),
         ("macros", with_macros, "contains macros (a .xlsm workbook)"),
         ("missing sheet", no_audits.bytes(), "no sheet named \"Audits\" (is \"Audit\" it, renamed?)"),
-        ("renamed header", renamed.bytes(), "Data!C1: unknown column \"amount\""),
+        (
+            "renamed header",
+            renamed.bytes(),
+            "Data!C1: unknown column \"amount\": is it \"value\", renamed? The Data sheet needs a \"value\" column",
+        ),
         ("formula", formula.bytes(), "Data!C2: is a formula (=90+1.5): type the value itself"),
         ("number stored as text", as_text.bytes(), "Data!C2: \"85%\" is text: type 85"),
         ("merged cells", merged.bytes(), "Data!A3:A5: merged cells in a data sheet"),

@@ -5,7 +5,7 @@
 //! sentence and stops the reading; cell contents are left for the pack's
 //! own checks, with formulas, error values and dates marked as such.
 
-use super::sheets::{ALL_SHEETS, README, Sheet, TABLES, cell_name};
+use super::sheets::{ALL_SHEETS, README, Sheet, TABLES, cell_name, sheet_ref};
 use crate::domain::nearest::nearest;
 use crate::pack::read::quoted;
 use calamine::{DataRef, Reader, Xlsx};
@@ -115,10 +115,19 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
     let epoch =
         if book.has_1904_epoch() { NaiveDate::from_ymd_opt(1904, 1, 1) } else { NaiveDate::from_ymd_opt(1899, 12, 30) };
     let epoch = epoch.ok_or_else(|| say("has no usable date system".into()))?;
-    let readme = read_sheet(&mut book, README, epoch).map_err(|e| say(e.to_string()))?;
+    let readme = read_sheet(&mut book, README, epoch).map_err(|e| say(format!("{}: {e}", sheet_ref(README))))?;
     let readme = readme_rows(label, readme, &mut problems);
     let mut tables = Vec::new();
     for sheet in TABLES {
+        let cells = match read_sheet(&mut book, sheet.name, epoch) {
+            Ok(cells) => cells,
+            Err(e) => {
+                problems.push(format!("{label}: {}: {e}", sheet_ref(sheet.name)));
+                continue;
+            }
+        };
+        // Looked for only once the sheet is known to be within the row
+        // limit: merged ranges are listed after all the rows.
         let merged = book
             .merge_cells_by_sheet_name(sheet.name)
             .map_err(|e| say(format!("cannot read its merged cells ({e})")))?;
@@ -129,13 +138,8 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
                 super::sheets::column_letters(d.end.1) + &(d.end.0 + 1).to_string()
             ));
         }
-        match read_sheet(&mut book, sheet.name, epoch) {
-            Ok(cells) => {
-                if let Some(t) = table(label, sheet, cells, &mut problems) {
-                    tables.push(t);
-                }
-            }
-            Err(e) => problems.push(format!("{label}: {}: {e}", sheet.name)),
+        if let Some(t) = table(label, sheet, cells, &mut problems) {
+            tables.push(t);
         }
     }
     if problems.is_empty() { Ok(Book { readme, tables }) } else { Err(problems) }
@@ -190,8 +194,7 @@ fn read_sheet(
 ) -> Result<Vec<((u32, u32), Value)>, String> {
     let too_many = |row: u32| {
         format!(
-            "{}: row {} is in use, past the {MAX_ROWS} rows a pack sheet may have: delete the rows below your data",
-            super::sheets::sheet_ref(name),
+            "row {} is in use, past the {MAX_ROWS} rows a pack sheet may have: delete the rows below your data",
             row + 1
         )
     };
@@ -203,16 +206,23 @@ fn read_sheet(
         while let Some(c) = cells.next_cell_with_formula().map_err(err)? {
             seen += 1;
             let (row, _) = c.pos;
-            if row > MAX_ROWS || seen > MAX_CELLS {
-                return Err(too_many(row));
+            if seen > MAX_CELLS {
+                return Err(format!(
+                    "more than {MAX_CELLS} cells, empty or not, down to row {}: clear everything below your data",
+                    row + 1
+                ));
             }
             let value = match (c.formula, c.value) {
                 (Some(f), _) if !f.is_empty() => Value::Formula(f),
                 (_, v) => match value(v, epoch) {
                     Some(v) => v,
+                    // An empty cell with a format far down is not data.
                     None => continue,
                 },
             };
+            if row > MAX_ROWS {
+                return Err(too_many(row));
+            }
             out.push((c.pos, value));
         }
     }
@@ -343,35 +353,51 @@ fn table(
 ) -> Option<Table> {
     let before = problems.len();
     let mut columns: Vec<(&'static str, u32)> = Vec::new();
-    let mut rows: Vec<Row> = Vec::new();
+    let mut unknown: Vec<(String, String)> = Vec::new();
     let mut unnamed: Vec<u32> = Vec::new();
-    for ((row, col), v) in cells {
-        if row == 0 {
-            let here = cell_name(sheet.name, 0, col);
-            let Value::Text(name) = &v else {
-                problems.push(format!(
-                    "{label}: {here}: a header must be a column name, one of {}",
-                    sheet.columns.join(", ")
-                ));
-                continue;
-            };
-            let name = name.trim();
-            match sheet.columns.iter().find(|c| **c == name) {
-                Some(key) if columns.iter().any(|(k, _)| k == key) => {
-                    problems.push(format!("{label}: {here}: column {} appears twice: keep one", quoted(name)));
-                }
-                Some(key) => columns.push((key, col)),
-                None => {
-                    let hint = match nearest(name, sheet.columns.iter().copied()) {
-                        Some(c) => format!("did you mean \"{c}\"?"),
-                        None => format!("the {} sheet's columns are {}", sheet.name, sheet.columns.join(", ")),
-                    };
-                    problems.push(format!("{label}: {here}: unknown column {}: {hint}", quoted(name)));
-                    unnamed.push(col);
-                }
-            }
+    let (header, body): (Vec<_>, Vec<_>) = cells.into_iter().partition(|((row, _), _)| *row == 0);
+    for ((_, col), v) in header {
+        let here = cell_name(sheet.name, 0, col);
+        unnamed.push(col);
+        let Value::Text(name) = &v else {
+            problems
+                .push(format!("{label}: {here}: a header must be a column name, one of {}", sheet.columns.join(", ")));
             continue;
+        };
+        let name = name.trim();
+        match sheet.columns.iter().find(|c| **c == name) {
+            Some(key) if columns.iter().any(|(k, _)| k == key) => {
+                problems.push(format!("{label}: {here}: column {} appears twice: keep one", quoted(name)));
+            }
+            Some(key) => {
+                unnamed.pop();
+                columns.push((key, col));
+            }
+            None => unknown.push((here, name.to_string())),
         }
+    }
+    let missing: Vec<&str> =
+        sheet.required.iter().copied().filter(|want| !columns.iter().any(|(k, _)| k == want)).collect();
+    for (here, name) in &unknown {
+        let hint = match (nearest(name, sheet.columns.iter().copied()), missing.as_slice()) {
+            (Some(c), _) => format!("did you mean \"{c}\"?"),
+            (None, [only]) if unknown.len() == 1 => {
+                format!("is it \"{only}\", renamed? The {} sheet needs a \"{only}\" column", sheet.name)
+            }
+            _ => format!("the {} sheet's columns are {}", sheet.name, sheet.columns.join(", ")),
+        };
+        problems.push(format!("{label}: {here}: unknown column {}: {hint}", quoted(name)));
+    }
+    if unknown.is_empty() && !missing.is_empty() && problems.len() == before {
+        problems.push(format!(
+            "{label}: {}: no column \"{}\" in the header row (row 1): it needs {}",
+            sheet.name,
+            missing[0],
+            sheet.required.join(", ")
+        ));
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for ((row, col), v) in body {
         let Some((key, _)) = columns.iter().find(|(_, c)| *c == col) else {
             if !unnamed.contains(&col) {
                 problems.push(format!(
@@ -385,15 +411,6 @@ fn table(
         match rows.last_mut().filter(|r| r.index == row) {
             Some(r) => r.cells.push((key, col, v)),
             None => rows.push(Row { index: row, cells: vec![(key, col, v)] }),
-        }
-    }
-    for want in sheet.required {
-        if !columns.iter().any(|(k, _)| k == want) && problems.len() == before {
-            problems.push(format!(
-                "{label}: {}: no column \"{want}\" in the header row (row 1): it needs {}",
-                sheet.name,
-                sheet.required.join(", ")
-            ));
         }
     }
     (problems.len() == before).then_some(Table { sheet, columns, rows })
