@@ -23,6 +23,9 @@ const MAX_CELLS: u64 = MAX_ROWS as u64 * 40;
 const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
 const MAX_ENTRIES: usize = 10_000;
 
+/// A value at its zero-based (row, column).
+type Placed = ((u32, u32), Value);
+
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Value {
     Text(String),
@@ -187,11 +190,7 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
 
 /// A sheet's non-empty cells as ((row, col), value), in row order; stops
 /// with a sentence past `MAX_ROWS` rows or `MAX_CELLS` cells.
-fn read_sheet(
-    book: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-    epoch: NaiveDate,
-) -> Result<Vec<((u32, u32), Value)>, String> {
+fn read_sheet(book: &mut Xlsx<Cursor<&[u8]>>, name: &str, epoch: NaiveDate) -> Result<Vec<Placed>, String> {
     let too_many = |row: u32| {
         format!(
             "row {} is in use, past the {MAX_ROWS} rows a pack sheet may have: delete the rows below your data",
@@ -304,11 +303,7 @@ fn is_percent_format(code: &str) -> bool {
 
 /// `Read me`: `key | value` rows from the top down to the first row
 /// whose first cell is empty; the instructions below are for people.
-fn readme_rows(
-    label: &str,
-    cells: Vec<((u32, u32), Value)>,
-    problems: &mut Vec<String>,
-) -> Vec<(String, u32, Option<Value>)> {
+fn readme_rows(label: &str, cells: Vec<Placed>, problems: &mut Vec<String>) -> Vec<(String, u32, Option<Value>)> {
     let mut out: Vec<(String, u32, Option<Value>)> = Vec::new();
     let mut expect = 0;
     for ((row, col), v) in cells {
@@ -345,12 +340,7 @@ fn readme_rows(
 }
 
 /// A data sheet's header checked and its rows gathered.
-fn table(
-    label: &str,
-    sheet: &'static Sheet,
-    cells: Vec<((u32, u32), Value)>,
-    problems: &mut Vec<String>,
-) -> Option<Table> {
+fn table(label: &str, sheet: &'static Sheet, cells: Vec<Placed>, problems: &mut Vec<String>) -> Option<Table> {
     let before = problems.len();
     let mut columns: Vec<(&'static str, u32)> = Vec::new();
     let mut unknown: Vec<(String, String)> = Vec::new();
