@@ -18,8 +18,8 @@ use std::io::Cursor;
 pub const MAX_ROWS: u32 = 20_000;
 /// Cells looked at in one sheet, empty ones included, before giving up.
 const MAX_CELLS: u64 = MAX_ROWS as u64 * 40;
-/// What the whole zip may unpack to, by its own directory; past this it is
-/// refused before anything is unpacked.
+/// What the whole zip may unpack to: checked against its directory before
+/// anything is unpacked, then by unpacking (into nothing) with a cap.
 const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
 const MAX_ENTRIES: usize = 10_000;
 
@@ -81,7 +81,7 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
     if !bytes.starts_with(b"PK\x03\x04") {
         return Err(say("is not an Excel workbook (.xlsx files are zip archives, and this is not one): save it from Excel or Calc as Excel Workbook (.xlsx)".into()));
     }
-    check_zip(bytes).map_err(say)?;
+    check_zip(bytes, MAX_UNPACKED).map_err(say)?;
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| {
         say(format!("cannot be read as an Excel workbook ({e}): save it again as Excel Workbook (.xlsx)"))
     })?;
@@ -149,8 +149,8 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
 }
 
 /// Refuses a zip that is damaged, holds macros, is not a workbook, or
-/// would unpack past the limits, from its directory alone.
-fn check_zip(bytes: &[u8]) -> Result<(), String> {
+/// would unpack past the limits.
+fn check_zip(bytes: &[u8], max_unpacked: u64) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("is a damaged zip archive ({e}), not a workbook qprm can read: save it again as .xlsx"))?;
     if zip.len() > MAX_ENTRIES {
@@ -178,12 +178,30 @@ fn check_zip(bytes: &[u8]) -> Result<(), String> {
                 .into(),
         );
     }
-    if total > MAX_UNPACKED {
+    if total > max_unpacked {
         return Err(format!(
             "unpacks to {} MB, more than the {} MB a pack workbook may: is this the right file?",
             total / (1024 * 1024),
-            MAX_UNPACKED / (1024 * 1024)
+            max_unpacked / (1024 * 1024)
         ));
+    }
+    // A directory can lie about sizes (the zip crate refuses an entry past
+    // its declared size, but only once it gets there), and calamine unpacks
+    // some parts whole: unpack every entry once, into nothing, counting,
+    // and stop one byte past the limit.
+    let mut left = max_unpacked;
+    for i in 0..zip.len() {
+        let mut entry =
+            zip.by_index(i).map_err(|e| format!("is a damaged zip archive ({e}): save it again as .xlsx"))?;
+        let n = std::io::copy(&mut std::io::Read::take(&mut entry, left + 1), &mut std::io::sink())
+            .map_err(|e| format!("is a damaged zip archive ({e}): save it again as .xlsx"))?;
+        if n > left {
+            return Err(format!(
+                "unpacks to more than the {} MB a pack workbook may (more than its zip directory says): is this the right file?",
+                max_unpacked / (1024 * 1024)
+            ));
+        }
+        left -= n;
     }
     Ok(())
 }
@@ -409,6 +427,35 @@ fn table(label: &str, sheet: &'static Sheet, cells: Vec<Placed>, problems: &mut 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A zip of one `xl/workbook.xml` of `size` zero bytes, its directory
+    /// saying it holds `claimed`.
+    fn zip_of(size: usize, claimed: Option<u32>) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        w.start_file("xl/workbook.xml", zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(&vec![0u8; size]).unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        if let Some(claimed) = claimed {
+            let local = bytes.windows(4).position(|w| w == b"PK\x03\x04").unwrap();
+            bytes[local + 22..local + 26].copy_from_slice(&claimed.to_le_bytes());
+            let central = bytes.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+            bytes[central + 24..central + 28].copy_from_slice(&claimed.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn unpacking_is_bounded_whatever_the_zip_directory_says() {
+        const MB: u64 = 1024 * 1024;
+        assert_eq!(check_zip(&zip_of(1000, None), MB), Ok(()));
+        let honest = check_zip(&zip_of(3 * MB as usize, None), MB).unwrap_err();
+        assert!(honest.starts_with("unpacks to 3 MB, more than the 1 MB"), "{honest}");
+        // The zip crate stops an entry at its declared size; unpacking
+        // every entry here turns that into one sentence before calamine.
+        let lying = check_zip(&zip_of(3 * MB as usize, Some(100)), MB).unwrap_err();
+        assert!(lying.starts_with("is a damaged zip archive (File is larger than its declared"), "{lying}");
+    }
 
     #[test]
     fn percent_formats_are_told_from_others() {
