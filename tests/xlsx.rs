@@ -165,6 +165,27 @@ fn a_template_filled_in_by_another_writer_imports_and_kpi_shows_the_values() {
     let previous = kpi_value(&db, &cell(&template, "Data", 1, 1), "2023-10")["value"].as_f64().unwrap();
     assert_eq!(cell(&template, "Data", 1, 7).parse::<f64>().unwrap(), previous);
 
+    // Frozen header, locked reference column, drop-down lists, as written.
+    let sheet = |name: &str| {
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&template).unwrap()).unwrap();
+        let mut xml = String::new();
+        zip.by_name(&sheet_file(name)).unwrap().read_to_string(&mut xml).unwrap();
+        xml
+    };
+    let data = sheet("Data");
+    assert!(data.contains("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
+    assert!(data.contains("<sheetProtection"), "the Data sheet is protected, its open columns unlocked");
+    for list in ["\"percent,count,rate_per_10k,number,days\"", "\"higher_is_better,lower_is_better\"", "'Read me'!$A$"]
+    {
+        assert!(data.contains(list), "Data has the drop-down {list}");
+    }
+    assert!(
+        sheet("Feedback")
+            .contains("\"children_young_people,families,complaints,compliments,workforce,partners,other\"")
+    );
+    assert!(sheet("Actions").contains("\"open,in_progress,done,dropped\""));
+    assert!(sheet("Findings").contains("\"strength,improvement\""));
+
     let (filled, first, second) = filled_by_another_writer(&db);
     db.cmd().arg("import").arg(&filled).assert().success().stdout(contains("added"));
     let v = kpi_value(&db, &first, "2023-11");

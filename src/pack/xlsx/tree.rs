@@ -90,6 +90,12 @@ pub(super) fn build(book: &Book, known: &Known) -> Tree {
     if !targets.is_empty() {
         top.push(("audit_targets".into(), Json::Object(targets)));
     }
+    // A key missing from `Read me` is said of the place it belongs.
+    for key in ["format", "period"] {
+        b.places
+            .entry(key.to_string())
+            .or_insert_with(|| format!("{}!A:B", super::sheets::sheet_ref(super::sheets::README)));
+    }
     for t in &book.tables {
         match t.sheet.name {
             "Data" => t.rows.iter().for_each(|r| b.data_row(t, r, known)),
