@@ -4,7 +4,9 @@
 //! the same code, so the rules, conflicts and all-or-nothing import are
 //! the JSON pack's; problems name the cell (`march.xlsx: Data!I14: …`).
 
+mod archive;
 mod cells;
+mod layout;
 mod sheets;
 mod tree;
 mod write;
@@ -20,7 +22,7 @@ use super::validate::{Known, validate};
 /// Whether `bytes` look like a workbook (zip or OLE compound file), so a
 /// workbook is read as one whatever its name ends with.
 pub fn looks_like_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    archive::is_zip(bytes) || archive::is_ole(bytes)
 }
 
 /// Reads and checks a workbook pack; `label` names it in messages.
