@@ -552,3 +552,31 @@ fn a_values_csv_imports_for_the_period_given_and_names_line_and_column_when_wron
         .stderr(contains("renamed.csv: line 1, column 3: unknown column \"Value\": did you mean \"value\"?"));
     assert_eq!(db.snapshot(), before);
 }
+
+#[test]
+fn pack_commands_and_period_refuse_bad_arguments_with_exit_2() {
+    let db = TestDb::with_fixtures();
+    let before = db.snapshot();
+    let out = db.dir.path().join("t.xlsx");
+    let refused: [(&[&str], &str); 6] = [
+        (&["pack", "template", "--period", "2023-13", "-o"], "--period: "),
+        (&["pack", "template", "--period", "2023-11", "--service", "corporate-parentin", "-o"], "unknown service 'corporate-parentin'"),
+        (&["pack", "export", "--period", "2023-10", "--format", "csv", "-o"], "--format: 'csv' is not one of xlsx, json"),
+        (&["import", "--period", "2023-11"], "--period is for values CSVs"),
+        (&["pack", "template", "--period", "2023-11", "-o", "t.json"], "a template is an Excel workbook: name it FILE.xlsx"),
+        (&["import", "--period", "November"], "--period is for values CSVs"),
+    ];
+    for (args, said) in refused {
+        let mut cmd = db.cmd();
+        cmd.args(args);
+        if args[0] == "pack" && !args.contains(&"t.json") {
+            cmd.arg(&out);
+        }
+        if args[0] == "import" {
+            cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/2023-10.json"));
+        }
+        cmd.assert().code(2).stderr(contains(said));
+    }
+    assert!(!out.exists(), "nothing written");
+    assert_eq!(db.snapshot(), before);
+}
