@@ -560,10 +560,19 @@ fn pack_commands_and_period_refuse_bad_arguments_with_exit_2() {
     let out = db.dir.path().join("t.xlsx");
     let refused: [(&[&str], &str); 6] = [
         (&["pack", "template", "--period", "2023-13", "-o"], "--period: "),
-        (&["pack", "template", "--period", "2023-11", "--service", "corporate-parentin", "-o"], "unknown service 'corporate-parentin'"),
-        (&["pack", "export", "--period", "2023-10", "--format", "csv", "-o"], "--format: 'csv' is not one of xlsx, json"),
+        (
+            &["pack", "template", "--period", "2023-11", "--service", "corporate-parentin", "-o"],
+            "unknown service 'corporate-parentin'",
+        ),
+        (
+            &["pack", "export", "--period", "2023-10", "--format", "csv", "-o"],
+            "--format: 'csv' is not one of xlsx, json",
+        ),
         (&["import", "--period", "2023-11"], "--period is for values CSVs"),
-        (&["pack", "template", "--period", "2023-11", "-o", "t.json"], "a template is an Excel workbook: name it FILE.xlsx"),
+        (
+            &["pack", "template", "--period", "2023-11", "-o", "t.json"],
+            "a template is an Excel workbook: name it FILE.xlsx",
+        ),
         (&["import", "--period", "November"], "--period is for values CSVs"),
     ];
     for (args, said) in refused {

@@ -45,7 +45,7 @@ pub fn write_workbook(
 
     let ws = wb.add_worksheet();
     let rows = data_rows(pack, defs, previous, kind);
-    table(ws, &DATA, &f, &[12.0, 16.0, 48.0, 12.0, 16.0, 10.0, 10.0, 10.0, 10.0, 40.0])?;
+    table(ws, &DATA, &f)?;
     for (i, r) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, &r.service, &f.text)?;
@@ -80,6 +80,7 @@ pub fn write_workbook(
     ws.add_data_validation(1, 4, last, 4, &choices(Polarity::ALL.iter().map(|p| p.as_str()))?)?;
     ws.add_data_validation(1, 5, last, 6, &any_number()?)?;
     ws.add_data_validation(1, 8, last, 8, &any_number()?)?;
+    fit(ws, &DATA, &[("value", 10.0), ("note", 40.0)])?;
     // Last period's values are for reference: locked, the rest open.
     ws.protect_with_options(&ProtectionOptions {
         format_cells: true,
@@ -93,7 +94,7 @@ pub fn write_workbook(
     });
 
     let ws = wb.add_worksheet();
-    table(ws, &AUDITS, &f, &[24.0, 12.0, 12.0, 10.0, 22.0, 12.0, 22.0])?;
+    table(ws, &AUDITS, &f)?;
     for (i, s) in pack.services.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, &s.id, &f.text)?;
@@ -108,9 +109,10 @@ pub fn write_workbook(
     let last = pack.services.len() as u32 + SPARE_ROWS;
     ws.add_data_validation(1, 0, last, 0, &service_list)?;
     ws.add_data_validation(1, 1, last, 6, &count()?)?;
+    fit(ws, &AUDITS, &[])?;
 
     let ws = wb.add_worksheet();
-    table(ws, &FINDINGS, &f, &[24.0, 14.0, 28.0, 80.0])?;
+    table(ws, &FINDINGS, &f)?;
     let mut row = 1;
     for s in pack.services.iter().filter(|_| kind == WorkbookKind::Export) {
         for finding in s.audits.iter().flat_map(|a| &a.findings) {
@@ -123,9 +125,10 @@ pub fn write_workbook(
     }
     ws.add_data_validation(1, 0, row + SPARE_ROWS, 0, &service_list)?;
     ws.add_data_validation(1, 1, row + SPARE_ROWS, 1, &choices(FindingKind::ALL.iter().map(|k| k.as_str()))?)?;
+    fit(ws, &FINDINGS, &[("kind", 12.0), ("theme", 28.0), ("text", 80.0)])?;
 
     let ws = wb.add_worksheet();
-    table(ws, &FEEDBACK, &f, &[24.0, 22.0, 28.0, 8.0, 12.0, 80.0])?;
+    table(ws, &FEEDBACK, &f)?;
     let mut row = 1;
     for s in pack.services.iter().filter(|_| kind == WorkbookKind::Export) {
         for fb in &s.feedback {
@@ -145,9 +148,10 @@ pub fn write_workbook(
     ws.add_data_validation(1, 1, last, 1, &choices(FeedbackSource::ALL.iter().map(|s| s.as_str()))?)?;
     ws.add_data_validation(1, 3, last, 3, &count()?)?;
     ws.add_data_validation(1, 4, last, 4, &choices(Sentiment::ALL.iter().map(|s| s.as_str()))?)?;
+    fit(ws, &FEEDBACK, &[("source", 22.0), ("theme", 28.0), ("quotes", 60.0)])?;
 
     let ws = wb.add_worksheet();
-    table(ws, &ACTIONS, &f, &[8.0, 60.0, 32.0, 24.0, 12.0, 12.0, 28.0, 16.0])?;
+    table(ws, &ACTIONS, &f)?;
     let actions: &[ActionDef] = if kind == WorkbookKind::Export { &pack.actions } else { &[] };
     for (i, a) in actions.iter().enumerate() {
         let row = i as u32 + 1;
@@ -184,6 +188,7 @@ pub fn write_workbook(
         )),
     )?;
     ws.add_data_validation(1, 5, last, 5, &choices(ActionStatus::ALL.iter().map(|s| s.as_str()))?)?;
+    fit(ws, &ACTIONS, &[("text", 60.0), ("owner", 32.0), ("service", 20.0), ("due", 12.0), ("source", 28.0)])?;
     wb.save_to_buffer()
 }
 
@@ -215,9 +220,9 @@ impl Formats {
     }
 }
 
-/// The header row, frozen, with column widths; every column's empty cells
-/// open for typing (the sheet's own protection, where set, spares them).
-fn table(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, widths: &[f64]) -> Result<(), XlsxError> {
+/// The header row, frozen; every column's empty cells open for typing
+/// (the sheet's own protection, where set, spares them).
+fn table(ws: &mut Worksheet, sheet: &Sheet, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name(sheet.name)?;
     for (c, name) in sheet.columns.iter().enumerate() {
         let c = c as u16;
@@ -237,9 +242,22 @@ fn table(ws: &mut Worksheet, sheet: &Sheet, f: &Formats, widths: &[f64]) -> Resu
         };
         ws.set_column_format(c, format)?;
         ws.write_string_with_format(0, c, *name, &f.header)?;
-        ws.set_column_width(c, widths.get(usize::from(c)).copied().unwrap_or(14.0))?;
     }
     ws.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Columns as wide as what is in them (headers included, at most about 60
+/// characters), then the columns meant for typing or wrapped text at the
+/// width given: in a template they are still empty.
+fn fit(ws: &mut Worksheet, sheet: &Sheet, typing: &[(&str, f64)]) -> Result<(), XlsxError> {
+    ws.set_autofit_max_width(420);
+    ws.autofit();
+    for (name, width) in typing {
+        if let Some(c) = sheet.columns.iter().position(|c| c == name) {
+            ws.set_column_width(c as u16, *width)?;
+        }
+    }
     Ok(())
 }
 
