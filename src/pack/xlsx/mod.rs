@@ -6,6 +6,7 @@
 
 mod archive;
 mod cells;
+mod definitions;
 mod layout;
 mod sheets;
 mod tree;

@@ -6,14 +6,11 @@
 //! Cells are read as a person means them: a number in a text column is its
 //! text (a ref typed as 1.5), a date cell in `due` is that day, `31/03/2024`
 //! typed as text is read the UK way, quotes are one a line. A formula or an
-//! error value is refused at its cell. A `Data` row restates its indicator's
-//! definition; only when that differs from what is stored (or the indicator
-//! is new) does the row define the indicator, keeping the stored parts the
-//! workbook has no column for.
+//! error value is refused at its cell. What a `Data` row's definition
+//! columns mean is `definitions`' business.
 
 use super::cells::{Book, Row, Table, Value};
 use crate::domain::dates::parse_day;
-use crate::pack::IndicatorDef;
 use crate::pack::json::Json;
 use crate::pack::problems::Problems;
 use crate::pack::validate::Known;
@@ -28,17 +25,18 @@ pub(super) struct Tree {
 }
 
 #[derive(Default)]
-struct Builder {
-    places: HashMap<String, String>,
-    early: Vec<(String, String)>,
+pub(super) struct Builder {
+    pub places: HashMap<String, String>,
+    pub early: Vec<(String, String)>,
     /// Service ids in order of first appearance, with their objects' pairs.
-    services: Vec<(String, ServiceParts)>,
-    indicators: Vec<Json>,
-    defined: Vec<String>,
+    pub services: Vec<(String, ServiceParts)>,
+    pub indicators: Vec<Json>,
+    /// Codes this workbook defines (once each, from their first row).
+    pub defined: Vec<String>,
 }
 
 #[derive(Default)]
-struct ServiceParts {
+pub(super) struct ServiceParts {
     data: Vec<Json>,
     audits: Option<Vec<(String, Json)>>,
     ratings: Vec<(String, Json)>,
@@ -137,7 +135,7 @@ pub(super) fn build(book: &Book, known: &Known) -> Tree {
 impl Builder {
     /// One cell as the JSON value its column takes; formulas and error
     /// values are reported here and become null.
-    fn cell(&mut self, path: &str, key: &str, v: &Value) -> Json {
+    pub(super) fn cell(&mut self, path: &str, key: &str, v: &Value) -> Json {
         match v {
             Value::Text(s) if key == "due" => Json::Text(uk_date(s)),
             Value::Text(s) => Json::Text(s.clone()),
@@ -235,104 +233,6 @@ impl Builder {
         self.services[k].1.data.push(Json::Object(pairs));
     }
 
-    /// Defines the row's indicator when it is new or its restated
-    /// definition differs from the stored one.
-    fn definition(&mut self, t: &Table, r: &Row, known: &Known, k: usize) {
-        let code = match r.cells.iter().find(|(c, _, _)| *c == "indicator") {
-            Some((_, _, Value::Text(s))) => s.trim().to_string(),
-            _ => return, // reported with the data value, if there is one
-        };
-        if self.defined.contains(&code) {
-            return;
-        }
-        let cell = |key: &str| r.cells.iter().find(|(c, _, _)| *c == key).map(|(_, _, v)| v);
-        let restated = ["name", "unit", "polarity", "baseline", "target"].iter().any(|k| cell(k).is_some());
-        let stored = known.definitions.get(&code);
-        if stored.is_none() && known.indicators.contains_key(&code) {
-            return;
-        }
-        if let Some(d) = stored
-            && !differs(d, &cell)
-        {
-            return;
-        }
-        // An unknown code with no definition beside it is more likely a typo:
-        // the value's own check says so, with the nearest known code.
-        if stored.is_none() && !restated {
-            return;
-        }
-        let path = format!("indicators[{}]", self.indicators.len());
-        self.places.insert(path.clone(), t.place(r.index, "indicator").unwrap_or_default());
-        for (key, json_key) in [("baseline", "baseline.value"), ("target", "target.value")] {
-            if let Some(place) = t.place(r.index, key) {
-                self.places.insert(format!("{path}.{json_key}"), place.clone());
-                self.places.insert(format!("{path}.{key}"), place);
-            }
-        }
-        let mut pairs: Vec<(String, Json)> = vec![("code".into(), Json::Text(code.clone()))];
-        self.places.insert(format!("{path}.code"), t.place(r.index, "indicator").unwrap_or_default());
-        let service = match stored {
-            Some(d) => d.service.clone(),
-            None => Some(self.services[k].0.clone()),
-        };
-        for key in ["name", "unit", "polarity"] {
-            if let Some(place) = t.place(r.index, key) {
-                self.places.insert(format!("{path}.{key}"), place);
-            }
-            let stored_text = stored.map(|d| match key {
-                "name" => d.name.clone(),
-                "unit" => d.unit.as_str().to_string(),
-                _ => d.polarity.as_str().to_string(),
-            });
-            match (cell(key), stored_text) {
-                (Some(v), _) => {
-                    let json = self.cell(&format!("{path}.{key}"), key, v);
-                    pairs.push((key.into(), json));
-                }
-                (None, Some(s)) => pairs.push((key.into(), Json::Text(s))),
-                (None, None) => {}
-            }
-        }
-        if let Some(p) = stored.and_then(|d| d.priority.clone()) {
-            pairs.push(("priority".into(), Json::Text(p)));
-        }
-        if let Some(s) = service {
-            pairs.push(("service".into(), Json::Text(s)));
-        }
-        for key in ["baseline", "target"] {
-            let (value, period) = match (key, stored) {
-                ("baseline", Some(d)) => (d.baseline, d.baseline_period),
-                (_, Some(d)) => (d.target, d.target_period),
-                _ => (None, None),
-            };
-            let value = match cell(key) {
-                Some(v) => Some(self.cell(&format!("{path}.{key}.value"), key, v)),
-                None => value.map(number),
-            };
-            if let Some(value) = value {
-                let mut point = vec![("value".to_string(), value)];
-                if let Some(p) = period {
-                    point.push(("period".into(), Json::Text(p.to_string())));
-                }
-                pairs.push((key.into(), Json::Object(point)));
-            }
-        }
-        if let Some(d) = stored
-            && (d.england.is_some() || d.statistical_neighbours.is_some())
-        {
-            let mut c = Vec::new();
-            if let Some(e) = d.england {
-                c.push(("england".to_string(), number(e)));
-            }
-            if let Some(s) = d.statistical_neighbours {
-                c.push(("statistical_neighbours".to_string(), number(s)));
-            }
-            pairs.push(("comparators".into(), Json::Object(c)));
-        }
-        self.defined.push(code);
-        self.indicators.push(Json::Object(pairs));
-    }
-
     fn audits_row(&mut self, t: &Table, r: &Row) {
         let Some(k) = self.service(t, r) else { return };
         if r.cells.len() == 1 {
@@ -413,28 +313,8 @@ impl Builder {
     }
 }
 
-/// Whether a row's restated definition differs from the stored one; an
-/// empty cell restates nothing.
-fn differs<'v>(d: &IndicatorDef, cell: &dyn Fn(&str) -> Option<&'v Value>) -> bool {
-    let text = |key: &str, stored: &str| match cell(key) {
-        None => false,
-        Some(Value::Text(s)) => s.trim() != stored,
-        Some(_) => true,
-    };
-    let num = |key: &str, stored: Option<f64>| match (cell(key), stored) {
-        (None, _) => false,
-        (Some(Value::Number(n) | Value::Percent(n)), Some(s)) => (n - s).abs() > 1e-9,
-        _ => true,
-    };
-    text("name", &d.name)
-        || text("unit", d.unit.as_str())
-        || text("polarity", d.polarity.as_str())
-        || num("baseline", d.baseline)
-        || num("target", d.target)
-}
-
 /// A whole number as an integer (so messages say 85, not 85.0).
-fn number(n: f64) -> Json {
+pub(super) fn number(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 9e15 {
         Json::Number((n as i64).into())
     } else {
