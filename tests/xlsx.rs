@@ -589,3 +589,62 @@ fn pack_commands_and_period_refuse_bad_arguments_with_exit_2() {
     assert!(!out.exists(), "nothing written");
     assert_eq!(db.snapshot(), before);
 }
+
+/// The first row of `Read me`'s services table (1-based), found by its header.
+fn services_row(path: &Path) -> u32 {
+    let mut book: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range("Read me").unwrap();
+    let header = (0..range.height() as u32).find(|r| range.get_value((*r, 0)).is_some_and(|v| *v == "service"));
+    header.unwrap() + 2
+}
+
+#[test]
+fn a_council_can_start_from_an_empty_template_and_change_a_head_of_service_in_read_me() {
+    let db = TestDb::new();
+    let empty = template(&db, "2023-11");
+    assert!(!db.path.exists(), "a template never creates the database");
+    let first = services_row(&empty);
+    let readme = |xml: String| {
+        let row = [
+            inline(&format!("A{first}"), "family-help"),
+            inline(&format!("B{first}"), "Family Help"),
+            inline(&format!("C{first}"), "Head of Family Help"),
+        ]
+        .concat();
+        add_to_row(xml, first, &row)
+    };
+    let data = |xml: String| {
+        let row = [
+            inline("A2", "family-help"),
+            inline("B2", "FH-REVIEWS"),
+            inline("C2", "% of family help plans reviewed on time"),
+            inline("D2", "percent"),
+            inline("E2", "higher_is_better"),
+            num("G2", 90.0),
+            num("I2", 80.0),
+        ]
+        .concat();
+        add_to_row(xml, 2, &row)
+    };
+    let bytes =
+        rewrite(&std::fs::read(&empty).unwrap(), &[(&sheet_file("Read me"), &readme), (&sheet_file("Data"), &data)]);
+    let start = db.file("start.xlsx", bytes);
+    db.cmd().arg("import").arg(&start).assert().success().stdout(contains("added 1 indicator, 1 service, 1 value"));
+    let v = kpi_value(&db, "FH-REVIEWS", "2023-11");
+    assert_eq!((v["value"].as_f64(), v["target"].as_f64(), v["rag"].as_str()), (Some(80.0), Some(90.0), Some("red")));
+
+    // A new Head of Service, typed into the next month's Read me.
+    let next = template(&db, "2023-12");
+    let row = services_row(&next);
+    let head =
+        |xml: String| set_cell(xml, &format!("C{row}"), "inlineStr", "<is><t>Acting Head of Family Help</t></is>");
+    let changed = db.file("december.xlsx", rewrite(&std::fs::read(&next).unwrap(), &[(&sheet_file("Read me"), &head)]));
+    db.cmd().arg("import").arg(&changed).assert().code(2).stderr(contains("service family-help: stored"));
+    db.cmd().args(["import", "--replace"]).arg(&changed).assert().success();
+    let services = db
+        .cmd()
+        .args(["pack", "export", "--period", "2023-12", "--format", "json", "--service", "family-help"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_json(&services)["services"][0]["head"], "Acting Head of Family Help");
+}

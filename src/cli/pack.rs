@@ -20,13 +20,17 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: PackCommand) -> Result<()> {
                     clean(&output.display().to_string())
                 )));
             }
-            let store = ctx.open_existing()?;
-            let pack = store.stored_pack(period, &services)?;
-            if pack.services.is_empty() {
-                return Err(Error::invalid("no services are stored yet: import a pack first"));
-            }
-            let defs = store.indicator_defs()?;
-            let bytes = write_workbook(&pack, &defs, &store.values_before(period)?, WorkbookKind::Template)
+            // Without a database the template is empty: a council starting
+            // out lists its services in Read me and its indicators in Data.
+            let (pack, defs, previous) = if ctx.db_path()?.exists() {
+                let store = ctx.open_existing()?;
+                (store.stored_pack(period, &services)?, store.indicator_defs()?, store.values_before(period)?)
+            } else if services.is_empty() {
+                (empty_pack(period), Vec::new(), Default::default())
+            } else {
+                return Err(Error::invalid("no database yet, so no services to choose: leave out --service"));
+            };
+            let bytes = write_workbook(&pack, &defs, &previous, WorkbookKind::Template)
                 .map_err(|e| Error::invalid(format!("writing the workbook: {e}")))?;
             write_atomically(&output, &bytes)?;
             let rows = defs
@@ -97,6 +101,19 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: PackCommand) -> Result<()> {
 /// characters from data (JSON escapes them already; this is the guard).
 fn clean_json(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).lines().map(clean).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+fn empty_pack(period: Period) -> crate::pack::ValidPack {
+    crate::pack::ValidPack {
+        file: String::new(),
+        period,
+        organisation: None,
+        good_or_better_target: None,
+        family_feedback_target: None,
+        indicators: Vec::new(),
+        services: Vec::new(),
+        actions: Vec::new(),
+    }
 }
 
 fn period_arg(p: &str) -> Result<Period> {

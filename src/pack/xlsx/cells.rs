@@ -60,6 +60,8 @@ impl Table {
 pub(super) struct Book {
     /// `Read me` rows: (key, zero-based row, value).
     pub readme: Vec<(String, u32, Option<Value>)>,
+    /// `Read me`'s `service | name | head` table.
+    pub services: Table,
     pub tables: Vec<Table>,
 }
 
@@ -116,6 +118,7 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
         if book.has_1904_epoch() { NaiveDate::from_ymd_opt(1904, 1, 1) } else { NaiveDate::from_ymd_opt(1899, 12, 30) };
     let epoch = epoch.ok_or_else(|| say("has no usable date system".into()))?;
     let readme = read_sheet(&mut book, README, epoch).map_err(|e| say(format!("{}: {e}", sheet_ref(README))))?;
+    let services = layout::readme_services(&readme);
     let readme = layout::readme_rows(label, readme, &mut problems);
     let mut tables = Vec::new();
     for sheet in TABLES {
@@ -142,7 +145,7 @@ pub(super) fn open(label: &str, bytes: &[u8]) -> Result<Book, Vec<String>> {
             tables.push(t);
         }
     }
-    if problems.is_empty() { Ok(Book { readme, tables }) } else { Err(problems) }
+    if problems.is_empty() { Ok(Book { readme, services, tables }) } else { Err(problems) }
 }
 
 /// A sheet's non-empty cells as ((row, col), value), in row order; stops

@@ -1,12 +1,42 @@
-//! A sheet's layout: the `key | value` rows at the top of `Read me`, and a
-//! data sheet's header row (names checked against the pack's keys, with the
+//! A sheet's layout: the `key | value` rows at the top of `Read me` and its
+//! `service | name | head` table further down, and a data sheet's header row (names checked against the pack's keys, with the
 //! nearest for a slip, a renamed required column said as such) with its
 //! rows gathered under those names.
 
 use super::cells::{Placed, Row, Table, Value};
-use super::sheets::{README, README_KEYS, Sheet, cell_name};
+use super::sheets::{README, README_KEYS, README_SERVICES, Sheet, cell_name};
 use crate::domain::nearest::nearest;
 use crate::pack::read::quoted;
+
+/// `Read me`'s services: the rows under a `service | name | head` header
+/// row, down to the first empty row, as a table of those three columns.
+/// A service listed here is named (and its Head given) by the workbook.
+pub(super) fn readme_services(cells: &[Placed]) -> Table {
+    let columns = vec![("service", 0), ("name", 1), ("head", 2)];
+    let text = |row: u32, col: u32| {
+        cells.iter().find(|((r, c), _)| (*r, *c) == (row, col)).and_then(|(_, v)| match v {
+            Value::Text(s) => Some(s.trim()),
+            _ => None,
+        })
+    };
+    let header = cells.iter().map(|((r, _), _)| *r).find(|r| {
+        *r > 0 && text(*r, 0) == Some("service") && text(*r, 1) == Some("name") && text(*r, 2) == Some("head")
+    });
+    let mut rows: Vec<Row> = Vec::new();
+    if let Some(h) = header {
+        for ((row, col), v) in cells.iter().filter(|((r, c), _)| *r > h && *c < 3) {
+            let expected = rows.last().map_or(h + 1, |r| r.index + 1);
+            match rows.last_mut().filter(|r| r.index == *row) {
+                Some(r) => r.cells.push((columns[*col as usize].0, *col, v.clone())),
+                None if *row <= expected => {
+                    rows.push(Row { index: *row, cells: vec![(columns[*col as usize].0, *col, v.clone())] })
+                }
+                None => break,
+            }
+        }
+    }
+    Table { sheet: &README_SERVICES, columns, rows }
+}
 
 /// `Read me`: `key | value` rows from the top down to the first row
 /// whose first cell is empty; the instructions below are for people.

@@ -16,6 +16,11 @@ pub(super) const README: &str = "Read me";
 pub(super) const README_KEYS: &[&str] =
     &["format", "period", "organisation", "good_or_better_pct", "family_feedback_pct"];
 
+/// The services table in `Read me`: the ids the drop-down lists offer, with
+/// the name and Head of Service of each.
+pub(super) static README_SERVICES: Sheet =
+    Sheet { name: README, columns: &["service", "name", "head"], required: &["service", "name", "head"] };
+
 pub(super) static DATA: Sheet = Sheet {
     name: "Data",
     columns: &["service", "indicator", "name", "unit", "polarity", "baseline", "target", "previous", "value", "note"],

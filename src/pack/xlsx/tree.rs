@@ -37,6 +37,9 @@ pub(super) struct Builder {
 
 #[derive(Default)]
 pub(super) struct ServiceParts {
+    /// `name` and `head` from `Read me`'s services table.
+    identity: Vec<(String, Json)>,
+    listed: bool,
     data: Vec<Json>,
     audits: Option<Vec<(String, Json)>>,
     ratings: Vec<(String, Json)>,
@@ -48,6 +51,7 @@ const TEXT: &[&str] = &[
     "service",
     "indicator",
     "name",
+    "head",
     "unit",
     "polarity",
     "note",
@@ -94,6 +98,10 @@ pub(super) fn build(book: &Book, known: &Known) -> Tree {
             .entry(key.to_string())
             .or_insert_with(|| format!("{}!A:B", super::sheets::sheet_ref(super::sheets::README)));
     }
+    // Read me's list first: it is the agenda order.
+    for r in &book.services.rows {
+        b.listed_service(&book.services, r);
+    }
     for t in &book.tables {
         match t.sheet.name {
             "Data" => t.rows.iter().for_each(|r| b.data_row(t, r, known)),
@@ -109,6 +117,7 @@ pub(super) fn build(book: &Book, known: &Known) -> Tree {
         .into_iter()
         .map(|(id, parts)| {
             let mut pairs = vec![("id".to_string(), Json::Text(id))];
+            pairs.extend(parts.identity);
             if !parts.data.is_empty() {
                 pairs.push(("data".into(), Json::List(parts.data)));
             }
@@ -217,6 +226,21 @@ impl Builder {
         self.places.insert(format!("services[{}].id", self.services.len()), place);
         self.services.push((id, ServiceParts::default()));
         Some(self.services.len() - 1)
+    }
+
+    /// A service listed in `Read me` with its name and Head.
+    fn listed_service(&mut self, t: &Table, r: &Row) {
+        let Some(k) = self.service(t, r) else { return };
+        if self.services[k].1.listed {
+            let at = format!("services[{k}].id#{}", r.index);
+            self.places.insert(at.clone(), t.place(r.index, "service").unwrap_or_default());
+            self.early.push((at, format!("service \"{}\" is listed twice: keep one", self.services[k].0)));
+            return;
+        }
+        let pairs = self.object(t, r, &format!("services[{k}]"), &["service"]);
+        let parts = &mut self.services[k].1;
+        parts.listed = true;
+        parts.identity = pairs;
     }
 
     fn data_row(&mut self, t: &Table, r: &Row, known: &Known) {

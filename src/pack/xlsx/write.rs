@@ -344,7 +344,9 @@ fn readme(ws: &mut Worksheet, pack: &ValidPack, kind: WorkbookKind, f: &Formats)
             ws.write_string(row, 2, h)?;
         }
     }
-    Ok(format!("={}!$A${}:$A${}", sheet_ref(README), first + 1, row.max(first) + 1))
+    // An empty template's list is the rows a new council will fill in.
+    let last = if pack.services.is_empty() { first + 49 } else { row };
+    Ok(format!("={}!$A${}:$A${}", sheet_ref(README), first + 1, last + 1))
 }
 
 struct DataRow<'p> {
