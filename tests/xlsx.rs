@@ -287,6 +287,7 @@ struct Minimal {
     data_header: Vec<&'static str>,
     value: Box<dyn Fn(&mut Worksheet)>,
     extra: Box<dyn Fn(&mut Worksheet)>,
+    actions: Box<dyn Fn(&mut Worksheet)>,
 }
 
 impl Minimal {
@@ -298,6 +299,7 @@ impl Minimal {
                 ws.write_number(1, 2, 91.5).unwrap();
             }),
             extra: Box::new(|_| {}),
+            actions: Box::new(|_| {}),
         }
     }
 
@@ -341,6 +343,9 @@ impl Minimal {
                 other => {
                     for (c, h) in headers(other).iter().enumerate() {
                         ws.write_string(0, c as u16, *h).unwrap();
+                    }
+                    if other == "Actions" {
+                        (self.actions)(ws);
                     }
                 }
             }
@@ -509,6 +514,14 @@ fn every_problem_in_a_workbook_is_reported_in_one_run_with_its_cell() {
             ws.write_string(3, 1, "CIC-HEALTH").unwrap();
             ws.write_number(3, 2, 150.0).unwrap();
         }),
+        actions: Box::new(|ws| {
+            for (c, text) in ["9.2", "Check the audit tool", "Head of Service, Corporate Parenting"].iter().enumerate()
+            {
+                ws.write_string(1, c as u16, *text).unwrap();
+            }
+            ws.write_number(1, 4, 45382.0).unwrap();
+            ws.write_string(1, 5, "opne").unwrap();
+        }),
         ..Minimal::new()
     };
     let path = db.file("many.xlsx", book.bytes());
@@ -520,6 +533,8 @@ fn every_problem_in_a_workbook_is_reported_in_one_run_with_its_cell() {
         format!("{file}: Data!B3: unknown indicator \"CIC-HEALTHH\": did you mean \"CIC-HEALTH\"?"),
         format!("{file}: Data!A4: unknown service \"corporate-parentin\": did you mean \"corporate-parenting\"?"),
         format!("{file}: Data!C4: 150 is outside 0–100 for a percent"),
+        format!("{file}: Actions!E2: 45382 is a number, not a date: type a date such as 31/03/2024"),
+        format!("{file}: Actions!F2: \"opne\" is not an action status: did you mean \"open\"?"),
     ] {
         assert!(err.contains(&said), "expected {said:?} in:\n{err}");
     }

@@ -65,6 +65,8 @@ const TEXT: &[&str] = &[
     "status",
     "format",
     "organisation",
+    "period",
+    "quotes",
 ];
 
 pub(super) fn build(book: &Book, known: &Known) -> Tree {
@@ -148,6 +150,13 @@ impl Builder {
         match v {
             Value::Text(s) if key == "due" => Json::Text(uk_date(s)),
             Value::Text(s) => Json::Text(s.clone()),
+            Value::Number(n) | Value::Percent(n) if key == "due" => {
+                self.early.push((
+                    path.into(),
+                    format!("{} is a number, not a date: type a date such as 31/03/2024", shortest(*n)),
+                ));
+                Json::Null
+            }
             Value::Number(n) | Value::Percent(n) if TEXT.contains(&key) => Json::Text(shortest(*n)),
             Value::Number(n) => number(*n),
             Value::Percent(n) => number(*n),
