@@ -95,7 +95,7 @@ pub fn minutes(ctx: &mut Ctx<'_>, meeting: &str, format: &str, output: Option<st
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let label = clean(&path.display().to_string());
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp =

@@ -3,15 +3,22 @@
 //! no database file is created).
 
 use super::Ctx;
+use crate::domain::Period;
 use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
-use crate::pack::{Known, ValidPack, load_file};
+use crate::pack::{Known, ValidPack, is_values_csv, load_any};
 use crate::store::{ImportOptions, ImportSummary, Store};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Validates all files against the database (if it exists) and each other.
-fn check_all(ctx: &Ctx<'_>, files: &[PathBuf], verb: Verb) -> Result<(Vec<ValidPack>, Option<Store>)> {
+fn check_all(
+    ctx: &Ctx<'_>,
+    files: &[PathBuf],
+    verb: Verb,
+    period: Option<&str>,
+) -> Result<(Vec<ValidPack>, Option<Store>)> {
+    let period = csv_period(files, period)?;
     let path = ctx.db_path()?;
     let store = if path.exists() { Some(ctx.timed(Store::open(&path, "import")?)) } else { None };
     let mut known = match &store {
@@ -21,7 +28,7 @@ fn check_all(ctx: &Ctx<'_>, files: &[PathBuf], verb: Verb) -> Result<(Vec<ValidP
     let mut packs = Vec::new();
     let mut problems = Vec::new();
     for file in files {
-        match load_file(file, &known) {
+        match load_any(file, &known, period) {
             Ok(pack) => {
                 known.absorb(&pack);
                 packs.push(pack);
@@ -45,8 +52,8 @@ fn check_all(ctx: &Ctx<'_>, files: &[PathBuf], verb: Verb) -> Result<(Vec<ValidP
 /// stored, run and rolled back: "ok" means `import` (with the same
 /// `--replace`) would succeed. Without a database there is nothing stored
 /// to compare with, and the output says so.
-pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()> {
-    let (packs, store) = check_all(ctx, files, Verb::Validate)?;
+pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool, period: Option<&str>) -> Result<()> {
+    let (packs, store) = check_all(ctx, files, Verb::Validate, period)?;
     let summaries = match store {
         Some(mut store) => Some(
             store
@@ -85,8 +92,8 @@ pub fn validate(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<(
     Ok(())
 }
 
-pub fn import(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()> {
-    let (packs, store) = check_all(ctx, files, Verb::Import)?;
+pub fn import(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool, period: Option<&str>) -> Result<()> {
+    let (packs, store) = check_all(ctx, files, Verb::Import, period)?;
     let mut store = match store {
         Some(s) => s,
         None => ctx.open("import")?,
@@ -97,6 +104,17 @@ pub fn import(ctx: &mut Ctx<'_>, files: &[PathBuf], replace: bool) -> Result<()>
         print_summary(ctx, s)?;
     }
     Ok(())
+}
+
+/// `--period`, which only a values CSV takes (the others name their own).
+fn csv_period(files: &[PathBuf], period: Option<&str>) -> Result<Option<Period>> {
+    let Some(p) = period else { return Ok(None) };
+    if !files.iter().any(|f| is_values_csv(f)) {
+        return Err(Error::invalid(
+            "--period is for values CSVs (service,indicator,value,note); workbooks and JSON packs name their own period",
+        ));
+    }
+    p.parse().map(Some).map_err(|e: String| Error::invalid(format!("--period: {e}")))
 }
 
 #[derive(Clone, Copy)]

@@ -9,6 +9,7 @@ mod import;
 pub mod json;
 mod lookup;
 mod meeting;
+mod pack;
 pub mod table;
 
 use crate::domain::StatusFilter;
@@ -53,20 +54,31 @@ pub enum Command {
     Demo,
     /// Validate and import meeting packs (all or nothing)
     Import {
-        /// qprm-pack/1 JSON files
-        #[arg(required = true, value_name = "PACK.json")]
+        /// Pack workbooks (.xlsx), qprm-pack/1 JSON files and values CSVs (service,indicator,value,note), mixed freely
+        #[arg(required = true, value_name = "PACK")]
         files: Vec<PathBuf>,
         /// Overwrite stored values that differ from the pack (the old values are kept in history)
         #[arg(long)]
         replace: bool,
+        /// The month (YYYY-MM) of the values CSVs given; workbooks and JSON packs name their own
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
     },
     /// Check packs without importing them: every check import makes, against the database
     Validate {
-        #[arg(required = true, value_name = "PACK.json")]
+        #[arg(required = true, value_name = "PACK")]
         files: Vec<PathBuf>,
         /// Check as `import --replace` would: stored values that differ are accepted
         #[arg(long)]
         replace: bool,
+        /// The month (YYYY-MM) of the values CSVs given
+        #[arg(long, value_name = "YYYY-MM")]
+        period: Option<String>,
+    },
+    /// Meeting-pack workbooks: a template to fill in, or a stored month to correct
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
     },
     /// Create and list meetings
     Meeting {
@@ -165,6 +177,37 @@ pub enum Command {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PackCommand {
+    /// A workbook for business support to fill in for a month: each service's indicators, last values for reference
+    Template {
+        /// The month the workbook is for (YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM")]
+        period: String,
+        /// Only these services (ids, as in the packs); default: all
+        #[arg(long = "service", value_name = "ID")]
+        services: Vec<String>,
+        /// The workbook to write (.xlsx)
+        #[arg(short = 'o', long = "output", value_name = "FILE.xlsx")]
+        output: PathBuf,
+    },
+    /// What is stored for a month, as a pack; importing it back changes nothing
+    Export {
+        /// The month to export (YYYY-MM)
+        #[arg(long, value_name = "YYYY-MM")]
+        period: String,
+        /// Only these services (ids); default: all
+        #[arg(long = "service", value_name = "ID")]
+        services: Vec<String>,
+        /// xlsx or json; default: from the output file's name, else xlsx
+        #[arg(long)]
+        format: Option<String>,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }
 
@@ -538,8 +581,9 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
     match cli.command {
         None => demo::open_latest(ctx, mode),
         Some(Command::Demo) => demo::run(ctx, mode),
-        Some(Command::Import { files, replace }) => import::import(ctx, &files, replace),
-        Some(Command::Validate { files, replace }) => import::validate(ctx, &files, replace),
+        Some(Command::Import { files, replace, period }) => import::import(ctx, &files, replace, period.as_deref()),
+        Some(Command::Validate { files, replace, period }) => import::validate(ctx, &files, replace, period.as_deref()),
+        Some(Command::Pack { command }) => pack::run(ctx, command),
         Some(Command::Meeting { command }) => meeting::run(ctx, command),
         Some(Command::Action { command }) => action::run(ctx, command),
         Some(Command::Actions(args)) => action::list(ctx, &args),

@@ -27,7 +27,7 @@ pub fn load_file(path: &Path, known: &Known) -> Result<ValidPack, Vec<String>> {
 /// never reading more than `MAX_PACK_BYTES` plus one, whatever size the
 /// file claims: a file can grow while it is read, and `/proc` files and
 /// devices state no size at all.
-fn read_bounded(path: &Path, label: &str) -> Result<Vec<u8>, String> {
+pub(super) fn read_bounded(path: &Path, label: &str) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{label}: cannot read: {e}"))?;
     if meta.is_dir() {
         return Err(format!("{label}: is a directory, not a pack file"));

@@ -70,8 +70,12 @@ impl<'v> Obj<'v> {
         match v {
             Json::Number(n) => n.as_f64(),
             Json::Text(s) => {
-                let fix = number_in(s)
-                    .map_or("write a number, without quotes".to_string(), |n| format!("write the number {n}"));
+                let fix = match (number_in(s), p.for_cells()) {
+                    (Some(n), false) => format!("write the number {n}"),
+                    (Some(n), true) => format!("type {n}"),
+                    (None, false) => "write a number, without quotes".to_string(),
+                    (None, true) => "type a number".to_string(),
+                };
                 p.at(path, format!("{} is text: {fix}", quoted(s)));
                 None
             }
@@ -94,6 +98,7 @@ impl<'v> Obj<'v> {
                 _ => format!("{n} is too large for a count"),
             },
             Json::Text(s) => match number_in(s) {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && p.for_cells() => format!("{} is text: type {n}", quoted(s)),
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => format!("{} is text: write the number {n}", quoted(s)),
                 _ => format!("{} is text: write a whole number, 0 or more, without quotes", quoted(s)),
             },

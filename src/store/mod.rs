@@ -16,6 +16,7 @@ mod minutes;
 mod network_fs;
 mod open;
 mod overview;
+mod pack_read;
 mod presence;
 mod schema;
 mod search;
@@ -389,6 +390,7 @@ impl Store {
                 known.indicators.insert(code, (unit, service));
             }
         }
+        known.definitions = self.indicator_defs()?.into_iter().map(|d| (d.code.clone(), d)).collect();
         Ok(known)
     }
 

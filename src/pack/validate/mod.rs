@@ -7,7 +7,7 @@ mod actions;
 mod indicators;
 mod services;
 
-use super::model::ValidPack;
+use super::model::{IndicatorDef, ValidPack};
 use super::problems::{Problems, join};
 use super::raw;
 use super::read::quoted;
@@ -26,6 +26,9 @@ pub struct Known {
     pub services: HashSet<String>,
     /// code → (unit, owning service)
     pub indicators: HashMap<String, (Unit, Option<String>)>,
+    /// code → whole definition: a workbook row restates name, unit,
+    /// polarity, baseline and target, and only a change is a definition.
+    pub definitions: HashMap<String, IndicatorDef>,
 }
 
 impl Known {
@@ -34,6 +37,7 @@ impl Known {
         self.services.extend(pack.services.iter().map(|s| s.id.clone()));
         for i in &pack.indicators {
             self.indicators.insert(i.code.clone(), (i.unit, i.service.clone()));
+            self.definitions.insert(i.code.clone(), i.clone());
         }
     }
 }
