@@ -26,9 +26,17 @@ fn one_chair_at_a_time_and_only_the_chair_moves_followers() {
     assert!(a_chairs && !b_chairs, "the first live instance chairs");
     assert_eq!(seen.unwrap().chair_label, "Ann (pid 1)", "the others are told who chairs");
 
-    let pos = Position { agenda_index: 2, section: 3, on_overview: false };
+    let pos = Position { agenda_index: 2, section: qprm::domain::Section::Actions, on_overview: false };
     assert!(a.publish_position(1, "a", pos, NOW).unwrap());
-    assert!(!b.publish_position(1, "b", Position { agenda_index: 0, section: 0, on_overview: true }, NOW).unwrap());
+    assert!(
+        !b.publish_position(
+            1,
+            "b",
+            Position { agenda_index: 0, section: qprm::domain::Section::Data, on_overview: true },
+            NOW
+        )
+        .unwrap()
+    );
     assert_eq!(b.presence(1).unwrap().unwrap().position, pos, "a non-chair cannot move the meeting");
 
     let (b_forced, _) = b.claim_chair(1, "b", "Bo (pid 2)", Claim::Force, NOW).unwrap();
@@ -51,7 +59,7 @@ fn a_chair_is_stale_only_when_its_beat_stands_still_by_the_observers_clock() {
     let t0 = Instant::now();
     let (mut watch_b, mut watch_c) = (ChairWatch::new(t0), ChairWatch::new(t0));
     let row = |s: &Store| s.presence(1).unwrap().unwrap();
-    let pos = Position { agenda_index: 0, section: 0, on_overview: true };
+    let pos = Position { agenda_index: 0, section: qprm::domain::Section::Data, on_overview: true };
 
     // Beating: never stale, however much time passes between beats' sightings.
     for i in 0..10u32 {

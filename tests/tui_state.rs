@@ -4,9 +4,10 @@ mod common;
 
 use common::tui::{Screen, screen, today};
 use qprm::domain::ActionStatus;
+use qprm::domain::Section;
 use qprm::store::Position;
 use qprm::store::{ActionFilter, Store};
-use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Role, Screen as View};
+use qprm::tui::app::{Effect, Mode, Overlay, Role, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn service(s: &Screen) -> &str {
@@ -41,13 +42,13 @@ fn stepping_through_the_agenda_and_sections() {
     }
     assert_eq!(s.app.current, 6, "stops at the last item");
 
-    assert_eq!(s.app.section, 0);
+    assert_eq!(s.app.section, Section::Data);
     s.key(KeyCode::Tab).key(KeyCode::Tab);
-    assert_eq!(s.app.section, 2);
+    assert_eq!(s.app.section, Section::Feedback);
     s.key(KeyCode::BackTab).key(KeyCode::BackTab).key(KeyCode::BackTab);
-    assert_eq!(s.app.section, 4, "Shift-Tab wraps");
+    assert_eq!(s.app.section, Section::Decisions, "Shift-Tab wraps");
     s.key(KeyCode::Char('4'));
-    assert_eq!(s.app.section, ACTIONS);
+    assert_eq!(s.app.section, Section::Actions);
     s.key(KeyCode::Char('g'));
     assert_eq!(s.app.screen, View::Overview);
     s.key(KeyCode::Down).key(KeyCode::Char('j')).key(KeyCode::Enter);
@@ -241,7 +242,7 @@ fn search_finds_and_jumps() {
     assert!(!search.hits.is_empty(), "indicator CL-IN-TOUCH should match");
     s.key(KeyCode::Enter);
     assert_eq!(service(&s), "care-experienced");
-    assert_eq!(s.app.section, 0);
+    assert_eq!(s.app.section, Section::Data);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn another_instance_s_write_appears_on_reload() {
     assert_ne!(s.store.data_version().unwrap(), version, "the loop's change check sees it");
     s.app.reload(&s.store).unwrap();
     assert_eq!(s.app.view.as_ref().unwrap().decisions[0].text, "Recorded by the minute-taker");
-    assert_eq!(s.app.section, 4, "the viewer keeps their place");
+    assert_eq!(s.app.section, Section::Decisions, "the viewer keeps their place");
 }
 
 #[test]
@@ -286,7 +287,7 @@ fn search_reaches_audit_findings_and_jumps_to_their_section() {
         s.key(KeyCode::Down);
     }
     s.key(KeyCode::Enter);
-    assert_eq!(s.app.section, 1, "findings live in the Audits section");
+    assert_eq!(s.app.section, Section::Audits, "findings live in the Audits section");
     assert_eq!(s.app.screen, View::Service);
 }
 
@@ -313,11 +314,11 @@ fn status_keys_keep_acting_on_the_same_action() {
     s.key(KeyCode::Home);
     let first = s.app.selected_action().unwrap().clone();
     assert_eq!(first.text, "Tie one", "earliest due first");
-    let before = s.app.selected[3];
+    let before = s.app.selected[Section::Actions];
     s.key(KeyCode::Char('s')).key(KeyCode::Char('s')).key(KeyCode::Enter);
     assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
     assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Done);
-    assert_eq!(s.app.selected[3], before, "closed in this meeting, it keeps its place");
+    assert_eq!(s.app.selected[Section::Actions], before, "closed in this meeting, it keeps its place");
     s.key(KeyCode::Char('x'));
     assert!(s.app.status.as_deref().unwrap().contains("already"), "{:?}", s.app.status);
     for other in ["Tie two", "Tie three"] {
@@ -534,7 +535,7 @@ fn minutes_screen() -> Screen {
     s
 }
 
-fn chair_at(agenda_index: usize, section: usize) -> Position {
+fn chair_at(agenda_index: usize, section: Section) -> Position {
     Position { agenda_index, section, on_overview: false }
 }
 
@@ -552,28 +553,28 @@ fn chair_moves(s: &mut Screen, pos: Position) -> bool {
 fn a_minute_takers_screen_follows_the_chair_by_default() {
     let mut s = minutes_screen();
     assert!(s.app.following, "following is the default");
-    assert!(chair_moves(&mut s, chair_at(2, 1)));
-    assert_eq!((s.app.screen, service(&s), s.app.section), (View::Service, "quality-assurance", 1));
+    assert!(chair_moves(&mut s, chair_at(2, Section::Audits)));
+    assert_eq!((s.app.screen, service(&s), s.app.section), (View::Service, "quality-assurance", Section::Audits));
     assert_eq!(s.app.view.as_ref().unwrap().service.id, "quality-assurance", "its view is loaded");
-    assert!(!chair_moves(&mut s, chair_at(2, 1)), "no move, no reload");
+    assert!(!chair_moves(&mut s, chair_at(2, Section::Audits)), "no move, no reload");
     // Moving within a list is the minute-taker's own business.
     s.key(KeyCode::Down);
     assert!(s.app.following);
     // The chair's own screen and a read-only one never follow.
     let mut chair = screen(Mode::default(), true);
-    assert!(!chair_moves(&mut chair, chair_at(2, 1)));
+    assert!(!chair_moves(&mut chair, chair_at(2, Section::Audits)));
     let mut read_only = screen(Mode { read_only: true, ..Mode::default() }, true);
     read_only.app.role = Role::ReadOnly;
-    assert!(!chair_moves(&mut read_only, chair_at(2, 1)));
+    assert!(!chair_moves(&mut read_only, chair_at(2, Section::Audits)));
 }
 
 #[test]
 fn an_open_form_is_never_moved_and_the_screen_follows_once_it_closes() {
     let mut s = minutes_screen();
-    chair_moves(&mut s, chair_at(0, 0));
+    chair_moves(&mut s, chair_at(0, Section::Data));
     s.key(KeyCode::Char('d')).type_text("Half a decision");
-    assert!(!chair_moves(&mut s, chair_at(3, 2)), "the form stays where it was opened");
-    assert_eq!((service(&s), s.app.section), ("corporate-parenting", 0));
+    assert!(!chair_moves(&mut s, chair_at(3, Section::Feedback)), "the form stays where it was opened");
+    assert_eq!((service(&s), s.app.section), ("corporate-parenting", Section::Data));
     let Overlay::Form(form) = &s.app.overlay else { panic!("the form is still open") };
     assert_eq!(form.to_draft().1, "corporate-parenting", "and still records to the service it was opened on");
     assert!(s.app.following, "following is only deferred");
@@ -582,15 +583,15 @@ fn an_open_form_is_never_moved_and_the_screen_follows_once_it_closes() {
         s.key(KeyCode::Esc); // the first Esc may only leave the field
     }
     assert!(!s.app.has_open_form());
-    assert!(chair_moves(&mut s, chair_at(3, 2)), "caught up once the form closed");
-    assert_eq!((s.app.current, s.app.section), (3, 2));
+    assert!(chair_moves(&mut s, chair_at(3, Section::Feedback)), "caught up once the form closed");
+    assert_eq!((s.app.current, s.app.section), (3, Section::Feedback));
 }
 
 #[test]
 fn moving_by_hand_stops_following_and_f_resumes_it() {
     for keys in ["]", "[", "\t", "3", "g"] {
         let mut s = minutes_screen();
-        chair_moves(&mut s, chair_at(1, 0));
+        chair_moves(&mut s, chair_at(1, Section::Data));
         for c in keys.chars() {
             s.key(if c == '\t' { KeyCode::Tab } else { KeyCode::Char(c) });
         }
@@ -598,17 +599,17 @@ fn moving_by_hand_stops_following_and_f_resumes_it() {
         let status = s.app.status.clone().unwrap_or_default();
         assert!(status.contains("f follows it again"), "{keys:?}: {status}");
         let here = s.app.position();
-        assert!(!chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: the chair no longer moves this screen");
+        assert!(!chair_moves(&mut s, chair_at(4, Section::Actions)), "{keys:?}: the chair no longer moves this screen");
         assert_eq!(s.app.position(), here);
 
         s.key(KeyCode::Char('f'));
         assert!(s.app.following, "{keys:?}: f resumes");
         assert!(s.app.status.as_deref().unwrap_or_default().starts_with("Following the chair"));
-        assert!(chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: straight back to the chair's place");
-        assert_eq!((s.app.current, s.app.section), (4, 3));
+        assert!(chair_moves(&mut s, chair_at(4, Section::Actions)), "{keys:?}: straight back to the chair's place");
+        assert_eq!((s.app.current, s.app.section), (4, Section::Actions));
         s.key(KeyCode::Char('f'));
         assert!(!s.app.following, "f stops again");
-        assert!(!chair_moves(&mut s, chair_at(5, 0)));
+        assert!(!chair_moves(&mut s, chair_at(5, Section::Data)));
     }
 }
 

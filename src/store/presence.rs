@@ -33,7 +33,7 @@ pub const STALE: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub agenda_index: usize,
-    pub section: usize,
+    pub section: crate::domain::Section,
     pub on_overview: bool,
 }
 
@@ -101,7 +101,11 @@ impl Store {
                         beat: r.get(2)?,
                         position: Position {
                             agenda_index: r.get::<_, i64>(3)?.max(0) as usize,
-                            section: r.get::<_, i64>(4)?.clamp(0, 4) as usize,
+                            // A section this qprm does not know (a newer one's) reads as the first.
+                            section: usize::try_from(r.get::<_, i64>(4)?)
+                                .ok()
+                                .and_then(crate::domain::Section::from_index)
+                                .unwrap_or_default(),
                             on_overview: r.get(5)?,
                         },
                     })
@@ -156,7 +160,7 @@ impl Store {
         let n = self.write_one(
             "UPDATE meeting_presence SET heartbeat_at = MAX(heartbeat_at + 1, ?3), agenda_index = ?4, section = ?5, on_overview = ?6
              WHERE meeting_id = ?1 AND chair_id = ?2",
-            params![meeting, id, unix_now, pos.agenda_index as i64, pos.section as i64, pos.on_overview],
+            params![meeting, id, unix_now, pos.agenda_index as i64, pos.section.index() as i64, pos.on_overview],
         )?;
         Ok(n == 1)
     }

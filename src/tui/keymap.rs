@@ -1,6 +1,7 @@
 //! The key table, as data. The event loop, the footer hints and the `?`
 //! help are all built from `BINDINGS`, so they can never disagree.
 
+use crate::domain::Section;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,7 +10,7 @@ pub enum Action {
     PrevService,
     NextSection,
     PrevSection,
-    Section(usize),
+    Section(Section),
     Down,
     Up,
     First,
@@ -81,11 +82,17 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('['), PageUp], "[ PgUp", Action::PrevService, "previous agenda item", Some("prev")),
     b(&[Tab], "Tab", Action::NextSection, "next section", Some("section")),
     b(&[BackTab], "Shift-Tab", Action::PrevSection, "previous section", None),
-    b(&[Char('1')], "1", Action::Section(0), "Data: indicators against baseline and target", None),
-    b(&[Char('2')], "2", Action::Section(1), "Audits: ratings and findings", None),
-    b(&[Char('3')], "3", Action::Section(2), "Feedback: themes by source", None),
-    b(&[Char('4')], "4", Action::Section(3), "Actions: this service's open and carried-forward actions", None),
-    b(&[Char('5')], "5", Action::Section(4), "Decisions recorded in this meeting", None),
+    b(&[Char('1')], "1", Action::Section(Section::Data), "Data: indicators against baseline and target", None),
+    b(&[Char('2')], "2", Action::Section(Section::Audits), "Audits: ratings and findings", None),
+    b(&[Char('3')], "3", Action::Section(Section::Feedback), "Feedback: themes by source", None),
+    b(
+        &[Char('4')],
+        "4",
+        Action::Section(Section::Actions),
+        "Actions: this service's open and carried-forward actions",
+        None,
+    ),
+    b(&[Char('5')], "5", Action::Section(Section::Decisions), "Decisions recorded in this meeting", None),
     b(&[Down, Char('j')], "↓ j", Action::Down, "move down a list", None),
     b(&[Up, Char('k')], "↑ k", Action::Up, "move up a list", None),
     b(&[Home], "Home", Action::First, "first in a list", None),
@@ -141,8 +148,8 @@ mod tests {
         assert_eq!(press(PageUp), Some(Action::PrevService));
         assert_eq!(press(Tab), Some(Action::NextSection));
         assert_eq!(press(BackTab), Some(Action::PrevSection));
-        for (i, c) in ['1', '2', '3', '4', '5'].into_iter().enumerate() {
-            assert_eq!(press(Char(c)), Some(Action::Section(i)));
+        for s in Section::ALL {
+            assert_eq!(press(Char(s.key())), Some(Action::Section(s)));
         }
         for (c, a) in [
             ('j', Action::Down),

@@ -3,11 +3,13 @@
 //! terminal is always restored, on error and on panic (ratatui's hook).
 
 pub mod app;
+pub mod effects;
 pub mod forms;
 pub mod keymap;
 pub mod live;
 pub mod render;
 pub mod theme;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::store::Store;

@@ -2,13 +2,15 @@
 //! loaded into the app's state before the frame. All data text passes
 //! through `clean` before it reaches a cell.
 
+pub(crate) mod columns;
 mod overlay;
 mod overview;
-pub(crate) mod service;
+mod sections;
 
-use super::app::{App, SECTIONS, Screen};
+use super::app::{App, Screen};
 use super::keymap::hint_line;
 use super::theme::Theme;
+use crate::domain::Section;
 use crate::domain::sanitize::clean;
 use crate::text;
 use ratatui::Frame;
@@ -44,7 +46,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     match app.screen {
         Screen::Overview => overview::render(app, frame, body, theme),
-        Screen::Service => service::render(app, frame, body, theme),
+        Screen::Service => sections::render(app, frame, body, theme),
     }
     if let Some(msg) = &app.status {
         let style = if msg.starts_with('✓') || msg.starts_with('↶') { theme.ok() } else { theme.overdue() };
@@ -131,12 +133,12 @@ fn role_words(app: &App) -> (String, String) {
 
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut spans = Vec::new();
-    for (i, name) in SECTIONS.iter().enumerate() {
-        if app.mode.present && i != app.section {
+    for s in Section::ALL {
+        if app.mode.present && s != app.section {
             continue;
         }
-        let label = format!(" {} {name} ", i + 1);
-        spans.push(if i == app.section { Span::styled(label, theme.tab_active()) } else { Span::raw(label) });
+        let label = format!(" {} {} ", s.key(), s.title());
+        spans.push(if s == app.section { Span::styled(label, theme.tab_active()) } else { Span::raw(label) });
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -36,8 +36,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Constraint::Length(20),
         Constraint::Length(5),
     ];
-    let cols = super::service::column_widths(table, &widths);
-    let fit = super::service::fit;
+    let cols = super::columns::column_widths(table, &widths);
+    let fit = super::columns::fit;
     let rows = app.agenda.iter().enumerate().map(|(i, a)| {
         let audits = a.audits.as_ref().and_then(|x| x.good_or_better_pct().map(|p| (p, x.good_or_better_target)));
         let audit_cell = match audits {
