@@ -63,7 +63,8 @@ pub struct Search {
 
 pub enum Overlay {
     None,
-    Help,
+    /// `?`: the key table, at this page (Space turns it).
+    Help(usize),
     Form(Box<Form>),
     Search(Box<Search>),
     ConfirmQuit,

@@ -126,13 +126,27 @@ pub fn action_for(key: &KeyEvent) -> Option<Action> {
     BINDINGS.iter().find(|b| b.keys.contains(&key.code)).map(|b| b.action)
 }
 
-/// The footer: `] next · a action · …`, built from the table.
-pub fn hint_line() -> String {
-    BINDINGS
-        .iter()
-        .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label.split(' ').next().unwrap_or(b.label))))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// The footer: `] next · a action · … · ? help · q quit`, built from the
+/// table, fitted to `width` columns. Hints for keys that change the record
+/// are left out unless `edits`; when the line is too long the last hints
+/// in the table go first, and it always ends with `? help · q quit`.
+pub fn hint_line(width: usize, edits: bool) -> String {
+    let word = |b: &Binding| b.hint.map(|h| format!("{} {h}", b.label.split(' ').next().unwrap_or(b.label)));
+    let always = |b: &&Binding| matches!(b.action, Action::Help | Action::Quit);
+    let tail: Vec<String> = BINDINGS.iter().filter(always).filter_map(word).collect();
+    let mut hints: Vec<String> = Vec::new();
+    let mut used = crate::text::width(&tail.join(" · "));
+    for b in BINDINGS.iter().filter(|b| !always(b) && (edits || !b.action.edits())) {
+        let Some(w) = word(b) else { continue };
+        let more = crate::text::width(&w) + 3;
+        if used + more > width {
+            break;
+        }
+        used += more;
+        hints.push(w);
+    }
+    hints.extend(tail);
+    hints.join(" · ")
 }
 
 #[cfg(test)]
@@ -186,10 +200,30 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_table() {
-        let hints = hint_line();
+        let hints = hint_line(500, true);
         for b in BINDINGS.iter().filter(|b| b.hint.is_some()) {
             assert!(hints.contains(b.label.split(' ').next().unwrap()), "{}", b.label);
             assert!(hints.contains(b.hint.unwrap()));
         }
+    }
+
+    #[test]
+    fn a_narrow_footer_drops_the_last_hints_and_ends_with_help_and_quit() {
+        for width in [40, 60, 80, 100] {
+            let hints = hint_line(width, true);
+            assert!(crate::text::width(&hints) <= width, "{width}: {hints}");
+            assert!(hints.ends_with("? help · q quit"), "{width}: {hints}");
+            assert!(hints.starts_with("] next"), "{width}: the first hints stay: {hints}");
+        }
+        assert!(!hint_line(80, true).contains("g agenda"), "the lowest first");
+    }
+
+    #[test]
+    fn a_read_only_footer_lists_only_keys_that_work() {
+        let hints = hint_line(500, false);
+        for word in ["a action", "d decision", "u undo"] {
+            assert!(!hints.contains(word), "{hints}");
+        }
+        assert!(hints.contains("/ search") && hints.ends_with("q quit"), "{hints}");
     }
 }

@@ -32,7 +32,13 @@ impl App {
         }
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::None => {}
-            Overlay::Help => return None, // any key closes help
+            // Space turns the page; any other key closes help.
+            Overlay::Help(page) => {
+                if key.code == KeyCode::Char(' ') {
+                    self.overlay = Overlay::Help(page + 1);
+                }
+                return None;
+            }
             Overlay::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('q')) {
                     self.quit = true;
@@ -207,7 +213,7 @@ impl App {
                     .into(),
                 );
             }
-            Action::Help => self.overlay = Overlay::Help,
+            Action::Help => self.overlay = Overlay::Help(0),
             Action::Quit => self.overlay = Overlay::ConfirmQuit,
             _ => {}
         }

@@ -1,5 +1,6 @@
 //! The Data section: the service's indicators against baseline and target,
-//! reds first, with the selected one's detail underneath.
+//! reds first, with the selected one's detail underneath. The table is
+//! built from one column list (`columns`): a new column is one entry there.
 
 use super::{detail_block, split};
 use crate::domain::rag::sparkline;
@@ -7,12 +8,13 @@ use crate::domain::sanitize::clean;
 use crate::domain::{Direction, Section};
 use crate::store::{KpiRow, ServiceView};
 use crate::tui::app::App;
-use crate::tui::render::columns::{column_widths, fit};
+use crate::tui::render::columns::{self, Column};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Paragraph, TableState, Wrap};
 
 fn value(row: &KpiRow, v: Option<f64>) -> String {
     v.map_or_else(|| "—".into(), |v| row.unit.format(v))
@@ -28,6 +30,39 @@ fn arrow(d: Direction, wide: bool) -> &'static str {
     }
 }
 
+/// What one row's cells are drawn from.
+struct Kpi<'a> {
+    k: &'a KpiRow,
+    trend: &'a [f64],
+    theme: Theme,
+    /// 120 columns or more: room for words beside the arrows, comparators.
+    wide: bool,
+}
+
+type CellFn = fn(&Kpi) -> Line<'static>;
+
+/// The Data table's columns, in order. A column empty in every row of the
+/// service (no comparators, say) is not drawn.
+fn columns() -> Vec<(Column<'static>, CellFn)> {
+    vec![
+        (Column::content("RAG"), |c| Line::from(Span::styled(c.k.rag.label(), c.theme.rag(c.k.rag)))),
+        (Column::content("Code"), |c| Line::raw(clean(&c.k.code))),
+        (Column::words("Indicator"), |c| Line::raw(clean(&c.k.name))),
+        (Column::content("Value"), |c| Line::raw(value(c.k, c.k.value))),
+        (Column::content("Baseline"), |c| Line::raw(value(c.k, c.k.baseline))),
+        (Column::content("Target"), |c| Line::raw(value(c.k, c.k.target))),
+        (Column::content(""), |c| Line::raw(arrow(c.k.direction, c.wide))),
+        (Column::content("Trend"), |c| Line::raw(sparkline(c.trend))),
+        (Column::content("Comparators"), |c| {
+            Line::raw(match (c.k.england, c.k.statistical_neighbours) {
+                (None, None) => String::new(),
+                _ if !c.wide => String::new(),
+                (e, n) => format!("E {} · SN {}", value(c.k, e), value(c.k, n)),
+            })
+        }),
+    ]
+}
+
 pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
     if v.kpis.is_empty() {
         frame.render_widget(Paragraph::new("This service reports no indicators."), area);
@@ -35,48 +70,21 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
     }
     let [list, detail] = split(area, 5);
     let wide = area.width >= 120;
-    let mut widths = vec![
-        Constraint::Length(8),
-        Constraint::Length(if wide { 22 } else { 14 }),
-        Constraint::Fill(1),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(8),
-        Constraint::Length(if wide { 12 } else { 1 }),
-        Constraint::Length(12),
-    ];
-    let mut header = vec!["RAG", "Code", "Indicator", "Value", "Baseline", "Target", "", "Trend"];
-    if wide {
-        widths.push(Constraint::Length(22));
-        header.push("Comparators");
-    }
-    let cols = column_widths(list, &widths);
-    let rows = app.kpi_order.iter().map(|&i| {
-        let k = &v.kpis[i];
-        let trend = v.trends.get(i).map(|t| sparkline(t)).unwrap_or_default();
-        let mut cells = vec![
-            Cell::from(Span::styled(k.rag.label(), theme.rag(k.rag))),
-            Cell::from(fit(&k.code, cols[1])),
-            Cell::from(fit(&k.name, cols[2])),
-            Cell::from(value(k, k.value)),
-            Cell::from(value(k, k.baseline)),
-            Cell::from(value(k, k.target)),
-            Cell::from(arrow(k.direction, wide)),
-            Cell::from(trend),
-        ];
-        if wide {
-            cells.push(Cell::from(match (k.england, k.statistical_neighbours) {
-                (None, None) => String::new(),
-                (e, n) => format!("E {} · SN {}", value(k, e), value(k, n)),
-            }));
-        }
-        // The projector view breathes: a blank line between rows when there is room.
-        Row::new(cells).bottom_margin(u16::from(app.mode.present && area.height >= 30))
-    });
-    let table =
-        Table::new(rows, widths).header(Row::new(header).style(theme.header())).row_highlight_style(theme.selected());
+    let columns = columns();
+    let rows = app
+        .kpi_order
+        .iter()
+        .map(|&i| {
+            let cell = Kpi { k: &v.kpis[i], trend: v.trends.get(i).map_or(&[], Vec::as_slice), theme, wide };
+            (columns.iter().map(|(_, f)| f(&cell)).collect(), Style::new())
+        })
+        .collect();
+    let heads: Vec<Column> = columns.iter().map(|(c, _)| *c).collect();
+    // The projector view breathes: a blank line between rows when there is room.
+    let gap = u16::from(app.mode.present && area.height >= 30);
+    let (table, _) = columns::table(list.width, &heads, rows, theme.header(), gap);
     let mut state = TableState::default().with_selected(Some(app.selected[Section::Data]));
-    frame.render_stateful_widget(table, list, &mut state);
+    frame.render_stateful_widget(table.row_highlight_style(theme.selected()), list, &mut state);
 
     let Some(k) = app.kpi_order.get(app.selected[Section::Data]).and_then(|&i| v.kpis.get(i)) else { return };
     let mut lines = vec![Line::from(vec![
