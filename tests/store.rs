@@ -551,7 +551,8 @@ fn every_write_stamps_the_files_mark() {
         .publish_position(
             meeting,
             "me",
-            qprm::store::Position { agenda_index: 1, section: qprm::domain::Section::Data, on_overview: false },
+            qprm::store::Position { agenda_index: 1, section: qprm::domain::Section::Data, on_overview: false, row: 0 },
+            Default::default(),
             0,
         )
         .unwrap();

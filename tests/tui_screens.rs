@@ -52,6 +52,7 @@ fn modes() -> Vec<(&'static str, Mode, bool)> {
         ("present", Mode { present: true, ..Mode::default() }, true),
         ("follow", follow, true),
         ("follow_present", Mode { present: true, ..follow }, true),
+        ("read_only", Mode { read_only: true, ..Mode::default() }, true),
     ]
 }
 
@@ -182,4 +183,34 @@ fn show_item(s: &mut Screen) {
     s.app.section = Section::Data;
     s.app.selected = Default::default();
     s.app.perform(&mut s.store, Effect::Reload).unwrap();
+}
+
+#[test]
+fn read_only_and_follow_screens_say_what_they_are_and_list_only_keys_that_work() {
+    let mut ro = screen(Mode { read_only: true, ..Mode::default() }, false);
+    show(&mut ro, Section::Actions);
+    let t = text(&draw(&ro, 80, 24));
+    assert!(t.contains("Read-only screen: look things up here"), "{t}");
+    assert!(!t.contains("cannot be written"), "not a broken file: {t}");
+    let footer = t.lines().last().unwrap();
+    assert!(footer.ends_with("? help · q quit"), "{footer}");
+    for key in ["a action", "d decision", "u undo"] {
+        assert!(!footer.contains(key), "{key} does not work here: {footer}");
+    }
+    assert!(!t.contains("x done"), "no edit hints in the detail title: {t}");
+    ro.key(KeyCode::Char('?'));
+    let help = text(&draw(&ro, 80, 24));
+    assert!(!help.contains("new action") && help.contains("search"), "{help}");
+
+    let mut follow = screen(Mode { follow: true, read_only: true, present: true, ..Mode::default() }, false);
+    show(&mut follow, Section::Data);
+    for (w, h) in [(80, 24), (100, 30), (160, 48)] {
+        let buf = draw(&follow, w, h);
+        let t = text(&buf);
+        assert!(t.contains("FOLLOWING") && !t.contains("READ-ONLY"), "{w}x{h}: {t}");
+        assert!(!t.contains("? help") && !t.contains("q quit"), "{w}x{h}: no key hints: {t}");
+        // Large type: the 8x8 font's block glyphs, four rows deep.
+        let big = t.lines().filter(|l| l.contains('▀') || l.contains('▄') || l.contains('▜')).count();
+        assert!(big >= 8, "{w}x{h}: the service's name and the value in large type: {t}");
+    }
 }

@@ -536,7 +536,7 @@ fn minutes_screen() -> Screen {
 }
 
 fn chair_at(agenda_index: usize, section: Section) -> Position {
-    Position { agenda_index, section, on_overview: false }
+    Position { agenda_index, section, on_overview: false, row: 0 }
 }
 
 /// What the loop does when the chair's place is read: move if the rules
@@ -791,4 +791,42 @@ fn the_edit_form_questions_a_new_owner_too() {
         ("Book health assessments!!", "Head of Service, Corporate Parenting")
     );
     assert!(a.history.unwrap().iter().all(|h| h.field != "owner"), "no owner change recorded");
+}
+
+#[test]
+fn a_follow_screen_selects_the_chair_s_row_and_runs_the_chair_s_timer() {
+    use qprm::store::ChairTimer;
+    let mut s = screen(Mode { follow: true, read_only: true, ..Mode::default() }, true);
+    let at = |row| Position { agenda_index: 0, section: Section::Data, on_overview: false, row };
+    assert!(chair_moves(&mut s, at(2)));
+    assert_eq!((s.app.screen, s.app.selected[Section::Data]), (View::Service, 2), "the chair's row, not the first");
+    assert!(chair_moves(&mut s, at(3)), "a new row alone moves the projector");
+    assert_eq!(s.app.selected[Section::Data], 3);
+    let on_overview = Position { on_overview: true, ..at(4) };
+    assert!(chair_moves(&mut s, on_overview));
+    assert_eq!((s.app.screen, s.app.overview_selected), (View::Overview, 4), "the agenda's row too");
+
+    // The chair's timer: taken when it starts, counted on by this screen's clock.
+    assert!(s.app.on_chair_timer(0, ChairTimer { seconds: 75, running: true }));
+    assert!(s.app.timers[0].running() && s.app.timers[0].elapsed().as_secs() >= 75);
+    assert!(
+        !s.app.on_chair_timer(0, ChairTimer { seconds: 76, running: true }),
+        "a heartbeat within a second or two of this screen's count changes nothing"
+    );
+    assert!(s.app.on_chair_timer(0, ChairTimer { seconds: 80, running: false }));
+    assert!(!s.app.timers[0].running());
+    assert_eq!(s.app.timers[0].elapsed().as_secs(), 80);
+}
+
+#[test]
+fn a_minute_takers_screen_keeps_its_own_row_and_timer() {
+    use qprm::store::ChairTimer;
+    let mut s = minutes_screen();
+    let at = |row| Position { agenda_index: 1, section: Section::Data, on_overview: false, row };
+    assert!(chair_moves(&mut s, at(2)));
+    assert_eq!(s.app.selected[Section::Data], 0, "its own row");
+    assert!(!chair_moves(&mut s, at(3)), "the chair's row alone does not move it");
+    assert!(!s.app.on_chair_timer(1, ChairTimer { seconds: 75, running: true }));
+    s.key(KeyCode::Char('j'));
+    assert!(s.app.following, "moving within a list is its own business");
 }

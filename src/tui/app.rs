@@ -6,11 +6,11 @@
 use super::forms::Form;
 use crate::domain::{Section, Selection};
 use crate::error::Result;
-use crate::store::Position;
 use crate::store::{
     ActionChange, ActionHistoryEntry, AgendaLine, AttendanceChange, DecisionRecord, Hit, MeetingRecord, NewAction,
     ServiceView, Store,
 };
+use crate::store::{ChairTimer, Position};
 use chrono::NaiveDate;
 use ratatui_textarea::TextArea;
 use std::time::{Duration, Instant};
@@ -131,6 +131,11 @@ impl ItemTimer {
 
     pub fn running(&self) -> bool {
         self.running_since.is_some()
+    }
+
+    /// A timer showing `seconds`, counting on from now if `running`.
+    pub fn at(seconds: u64, running: bool) -> ItemTimer {
+        ItemTimer { spent: Duration::from_secs(seconds), running_since: running.then(Instant::now) }
     }
 
     pub(super) fn toggle(&mut self) {
@@ -283,7 +288,34 @@ impl App {
 
     /// Where this screen is, as published by the chair for followers.
     pub fn position(&self) -> Position {
-        Position { agenda_index: self.current, section: self.section, on_overview: self.screen == Screen::Overview }
+        let on_overview = self.screen == Screen::Overview;
+        let row = if on_overview { self.overview_selected } else { self.selected[self.section] };
+        Position { agenda_index: self.current, section: self.section, on_overview, row }
+    }
+
+    /// This item's timer, as the chair publishes it for followers.
+    pub fn chair_timer(&self) -> ChairTimer {
+        self.timers
+            .get(self.current)
+            .map_or(ChairTimer::default(), |t| ChairTimer { seconds: t.elapsed().as_secs(), running: t.running() })
+    }
+
+    /// A `--follow` screen shows the chair's timer for the chair's item:
+    /// set from what the chair published when it starts or stops, or when
+    /// this screen's count has drifted from it by more than a second or
+    /// two (the chair republishes with every heartbeat). True if changed.
+    pub fn on_chair_timer(&mut self, agenda_index: usize, timer: ChairTimer) -> bool {
+        if self.role != Role::Follow {
+            return false;
+        }
+        let Some(t) = self.timers.get_mut(agenda_index) else { return false };
+        let drift = t.elapsed().as_secs().abs_diff(timer.seconds);
+        let close = if timer.running { drift <= 2 } else { drift == 0 };
+        if t.running() == timer.running && close {
+            return false;
+        }
+        *t = ItemTimer::at(timer.seconds, timer.running);
+        true
     }
 
     /// The chair's place, as it last published it. A `--follow` screen
@@ -300,9 +332,15 @@ impl App {
         follows && self.follow_to(pos)
     }
 
-    /// Moves to the chair's position; true if anything changed (reload needed).
+    /// Moves to the chair's position; true if anything changed (reload
+    /// needed). A `--follow` screen (the projector) also selects the chair's
+    /// row, so it details what the chair is on; a minute-taker's screen
+    /// keeps its own row.
     pub fn follow_to(&mut self, pos: Position) -> bool {
-        if pos == self.position() || pos.agenda_index >= self.meeting.agenda.len() {
+        let rows = self.role == Role::Follow;
+        let here = self.position();
+        let same = if rows { pos == here } else { pos.same_place(&here) };
+        if same || pos.agenda_index >= self.meeting.agenda.len() {
             return false;
         }
         if pos.agenda_index != self.current {
@@ -313,6 +351,11 @@ impl App {
         self.section = pos.section;
         self.screen = if pos.on_overview { Screen::Overview } else { Screen::Service };
         self.started |= !pos.on_overview;
+        if rows && pos.on_overview {
+            self.overview_selected = pos.row;
+        } else if rows {
+            self.selected[pos.section] = pos.row;
+        }
         true
     }
 

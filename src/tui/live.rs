@@ -20,7 +20,7 @@ pub struct Live {
     id: String,
     label: String,
     last_beat: Instant,
-    published: Option<Position>,
+    published: Option<(Position, bool)>,
     /// How long the chair's beat may stand still, by this screen's clock.
     stale: Duration,
     heartbeat: Duration,
@@ -80,6 +80,7 @@ impl Live {
             if app.on_chair_position(p.position) {
                 app.reload(store)?;
             }
+            app.on_chair_timer(p.position.agenda_index, p.timer);
         }
         app.restore_draft(store)?;
         Ok(())
@@ -88,11 +89,13 @@ impl Live {
     /// Advances the beat (on a move, or when a heartbeat is due); false if
     /// this screen is no longer the chair.
     fn publish(&mut self, store: &mut Store, app: &App, force: bool) -> Result<bool> {
-        let pos = app.position();
-        if force || self.published != Some(pos) || self.last_beat.elapsed() >= self.heartbeat {
-            self.published = Some(pos);
+        // A move, or the timer started or stopped, is published at once;
+        // the timer's count rides on the heartbeat.
+        let (pos, timer) = (app.position(), app.chair_timer());
+        if force || self.published != Some((pos, timer.running)) || self.last_beat.elapsed() >= self.heartbeat {
+            self.published = Some((pos, timer.running));
             self.last_beat = Instant::now();
-            return store.publish_position(app.meeting.id, &self.id, pos, unix_now());
+            return store.publish_position(app.meeting.id, &self.id, pos, timer, unix_now());
         }
         Ok(true)
     }
@@ -117,9 +120,10 @@ impl Live {
                     if moved {
                         app.reload(store)?;
                     }
+                    let timed = app.on_chair_timer(p.position.agenda_index, p.timer);
                     let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
                     app.chair_label = Some(p.chair_label);
-                    moved || changed
+                    moved || timed || changed
                 }
                 None => false,
             }),

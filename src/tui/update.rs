@@ -17,7 +17,7 @@ impl App {
     pub fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         let before = self.position();
         let effect = self.handle_key(key);
-        if self.role == Role::Minutes && self.following && self.position() != before {
+        if self.role == Role::Minutes && self.following && !self.position().same_place(&before) {
             self.following = false;
             if self.status.is_none() {
                 self.status = Some("Not following the chair now: f follows it again".into());

@@ -5,6 +5,7 @@
 pub(crate) mod columns;
 mod overlay;
 mod overview;
+pub(crate) mod present;
 mod sections;
 
 use super::app::{App, Screen};
@@ -32,8 +33,15 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
     let theme = Theme { colour: app.colour };
     let present = app.mode.present;
-    let [header, tabs, body, status, footer] = Layout::vertical([
-        Constraint::Length(if present { 3 } else { 1 }),
+    // The projector's large type: the service's name above the tabs.
+    let service_name = app.view.as_ref().map(|v| v.service.name.as_str()).filter(|_| app.screen == Screen::Service);
+    let big_name = match service_name {
+        Some(name) if present && area.height >= present::MIN_HEIGHT => present::name_rows(name, area),
+        _ => 0,
+    };
+    let [header, name, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(if present { 2 } else { 1 }),
+        Constraint::Length(big_name),
         Constraint::Length(if present { 2 } else { 1 }),
         Constraint::Min(1),
         Constraint::Length(1),
@@ -41,6 +49,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_header(app, frame, header, theme);
+    if let (Some(service), true) = (service_name, big_name > 0) {
+        present::service_name(service, frame, name, theme);
+    }
     if app.screen == Screen::Service {
         render_tabs(app, frame, tabs, theme);
     }
@@ -51,6 +62,10 @@ pub fn render(app: &App, frame: &mut Frame) {
     if let Some(msg) = &app.status {
         let style = if msg.starts_with('✓') || msg.starts_with('↶') { theme.ok() } else { theme.overdue() };
         frame.render_widget(Paragraph::new(Span::styled(clean(msg), style)), status);
+    } else if app.role == crate::tui::app::Role::ReadOnly && !present {
+        // What this screen is for, calmly: a lookup screen, not a broken file.
+        let note = "Read-only screen: look things up here; nothing is recorded from this screen";
+        frame.render_widget(Paragraph::new(Span::styled(note, theme.dim())), status);
     }
     if !present {
         let hints = hint_line(footer.width as usize, app.role.edits());

@@ -11,7 +11,7 @@ use crate::tui::app::App;
 use crate::tui::render::columns::{self, Column};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, TableState, Wrap};
@@ -68,7 +68,16 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
         frame.render_widget(Paragraph::new("This service reports no indicators."), area);
         return;
     }
-    let [list, detail] = split(area, 5);
+    // On the projector the selected indicator is shown in large type.
+    let big = app.mode.present && area.height >= 12;
+    let [list, detail] = if big {
+        let rows = crate::tui::render::present::GLYPH_ROWS + 4;
+        let [detail, _, list] =
+            Layout::vertical([Constraint::Length(rows), Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        [list, detail]
+    } else {
+        split(area, 5)
+    };
     let wide = area.width >= 120;
     let columns = columns();
     let rows = app
@@ -87,6 +96,10 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
     frame.render_stateful_widget(table.row_highlight_style(theme.selected()), list, &mut state);
 
     let Some(k) = app.kpi_order.get(app.selected[Section::Data]).and_then(|&i| v.kpis.get(i)) else { return };
+    if big {
+        crate::tui::render::present::indicator(k, frame, detail, theme);
+        return;
+    }
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", k.rag.label()), theme.rag(k.rag)),
         Span::raw(clean(&k.name)),
