@@ -39,6 +39,22 @@ fn text(buf: &Buffer) -> String {
     cells.chunks(w).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
 }
 
+/// Every symbol on screen is one the screen knows to be one cell wide
+/// (`tui::glyphs`), or plain ASCII; in plain-glyph mode, only ASCII (the
+/// sample packs' text is ASCII apart from dashes and quotes).
+fn glyphs_fit(buf: &Buffer, ascii: bool, what: &str) {
+    for cell in &buf.content {
+        let symbol = cell.symbol();
+        let mut chars = symbol.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else { panic!("{what}: {symbol:?} is not one glyph") };
+        if ascii {
+            assert!(c == ' ' || c.is_ascii_graphic(), "{what}: {c:?} in plain-glyph mode:\n{}", text(buf));
+        } else {
+            assert!(c.is_ascii() || qprm::tui::glyphs::plain(c).is_some(), "{what}: {c:?} is not a known glyph");
+        }
+    }
+}
+
 fn has_colour(buf: &Buffer) -> bool {
     buf.content.iter().any(|c| c.fg != Color::Reset || c.bg != Color::Reset)
 }
@@ -53,6 +69,8 @@ fn modes() -> Vec<(&'static str, Mode, bool)> {
         ("follow", follow, true),
         ("follow_present", Mode { present: true, ..follow }, true),
         ("read_only", Mode { read_only: true, ..Mode::default() }, true),
+        ("ascii", Mode { ascii: true, ..Mode::default() }, false),
+        ("ascii_present", Mode { ascii: true, present: true, ..Mode::default() }, false),
     ]
 }
 
@@ -70,6 +88,7 @@ fn every_screen(s: &mut Screen, w: u16, h: u16, colour: bool) -> String {
     let mut grab = |what: &str, s: &Screen| {
         let buf = draw(s, w, h);
         assert_eq!(has_colour(&buf), colour, "{what} {w}x{h}: colour only when enabled");
+        glyphs_fit(&buf, s.app.mode.ascii, &format!("{what} {w}x{h}"));
         out.push(format!("=== {what} ===\n{}", text(&buf)));
     };
     s.app.screen = View::Overview;

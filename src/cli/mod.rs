@@ -42,6 +42,11 @@ pub struct Cli {
     /// Meeting screen: take the chair even if another live instance holds it
     #[arg(long, global = true)]
     pub take_chair: bool,
+    /// Meeting screen: plain ASCII glyphs for consoles without the symbols
+    /// (also QPRM_ASCII=1; automatic on the Linux console and a Windows
+    /// console outside Windows Terminal)
+    #[arg(long, global = true)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -520,6 +525,7 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         read_only: cli.read_only || cli.follow,
         follow: cli.follow,
         take_chair: cli.take_chair,
+        ascii: crate::tui::glyphs::wanted(cli.ascii, |k| std::env::var(k).ok()),
     };
     match cli.command {
         None => demo::open_latest(ctx, mode),

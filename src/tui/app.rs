@@ -23,6 +23,8 @@ pub struct Mode {
     pub follow: bool,
     /// Take the chair even if another live instance holds it.
     pub take_chair: bool,
+    /// Plain glyphs: every symbol, sparkline, arrow and border in ASCII.
+    pub ascii: bool,
 }
 
 /// Who this instance is in the meeting; recorded as the actor in history.

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod effects;
 pub mod forms;
+pub mod glyphs;
 pub mod keymap;
 pub mod live;
 pub mod render;

@@ -29,14 +29,21 @@ pub fn render(app: &App, frame: &mut Frame) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("Enlarge the window: qprm needs at least {MIN_WIDTH}×{MIN_HEIGHT}");
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
-        return;
+    } else {
+        draw(app, frame, area);
     }
-    let theme = Theme { colour: app.colour };
+    if app.mode.ascii {
+        super::glyphs::to_plain(frame.buffer_mut());
+    }
+}
+
+fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = Theme { colour: app.colour, ascii: app.mode.ascii };
     let present = app.mode.present;
     // The projector's large type: the service's name above the tabs.
     let service_name = app.view.as_ref().map(|v| v.service.name.as_str()).filter(|_| app.screen == Screen::Service);
     let big_name = match service_name {
-        Some(name) if present && area.height >= present::MIN_HEIGHT => present::name_rows(name, area),
+        Some(name) if present && area.height >= present::MIN_HEIGHT => present::name_rows(name, area, theme),
         _ => 0,
     };
     let [header, name, tabs, body, status, footer] = Layout::vertical([

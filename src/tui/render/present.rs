@@ -25,11 +25,13 @@ const SIZES: [(PixelSize, usize); 2] = [(PixelSize::HalfHeight, 8), (PixelSize::
 /// The big lines `text` makes in `width` columns, at most `max_lines`,
 /// and the pixel size they are drawn at; `None` when it cannot be drawn
 /// big there.
-pub fn big_lines(text: &str, width: u16, max_lines: usize) -> Option<(PixelSize, Vec<String>)> {
+/// Plain glyphs draw only half-height pixels (▀ ▄ █ have ASCII stand-ins).
+pub fn big_lines(text: &str, width: u16, max_lines: usize, theme: Theme) -> Option<(PixelSize, Vec<String>)> {
     if !crate::text::printable_ascii(text) {
         return None;
     }
-    SIZES.iter().find_map(|&(size, cols)| {
+    let sizes = if theme.ascii { &SIZES[..1] } else { &SIZES[..] };
+    sizes.iter().find_map(|&(size, cols)| {
         let per_line = width as usize / cols;
         let lines = crate::text::wrap(text, per_line.max(1));
         (per_line > 0 && lines.len() <= max_lines && lines.iter().all(|l| l.len() <= per_line)).then_some((size, lines))
@@ -38,14 +40,14 @@ pub fn big_lines(text: &str, width: u16, max_lines: usize) -> Option<(PixelSize,
 
 /// Rows the service's name takes above the tabs: big when it fits on one
 /// line (two from 40 rows), else one bold line; then a blank line.
-pub fn name_rows(name: &str, area: Rect) -> u16 {
+pub fn name_rows(name: &str, area: Rect, theme: Theme) -> u16 {
     let max_lines = if area.height >= 40 { 2 } else { 1 };
-    big_lines(name, area.width, max_lines).map_or(1, |(_, l)| l.len() as u16 * GLYPH_ROWS) + 1
+    big_lines(name, area.width, max_lines, theme).map_or(1, |(_, l)| l.len() as u16 * GLYPH_ROWS) + 1
 }
 
 pub fn service_name(name: &str, frame: &mut Frame, area: Rect, theme: Theme) {
     let max_lines = (area.height.saturating_sub(1) / GLYPH_ROWS) as usize;
-    match big_lines(name, area.width, max_lines) {
+    match big_lines(name, area.width, max_lines, theme) {
         Some((size, lines)) => {
             let big = BigText::builder()
                 .pixel_size(size)
@@ -76,7 +78,7 @@ fn word(rag: Rag) -> &'static str {
 pub fn indicator(k: &KpiRow, frame: &mut Frame, area: Rect, theme: Theme) {
     let value = k.value.map_or_else(|| "-".into(), |v| k.unit.format(v));
     let big = format!("{value} {}", word(k.rag));
-    let lines = big_lines(&big, area.width, 1);
+    let lines = big_lines(&big, area.width, 1, theme);
     let big_rows = if lines.is_some() { GLYPH_ROWS } else { 1 };
     let [top, _, rest] =
         Layout::vertical([Constraint::Length(big_rows), Constraint::Length(1), Constraint::Min(0)]).areas(area);

@@ -3,7 +3,6 @@
 //! built from one column list (`columns`): a new column is one entry there.
 
 use super::{detail_block, split};
-use crate::domain::rag::sparkline;
 use crate::domain::sanitize::clean;
 use crate::domain::{Direction, Section};
 use crate::store::{KpiRow, ServiceView};
@@ -52,7 +51,7 @@ fn columns() -> Vec<(Column<'static>, CellFn)> {
         (Column::content("Baseline"), |c| Line::raw(value(c.k, c.k.baseline))),
         (Column::content("Target"), |c| Line::raw(value(c.k, c.k.target))),
         (Column::content(""), |c| Line::raw(arrow(c.k.direction, c.wide))),
-        (Column::content("Trend"), |c| Line::raw(sparkline(c.trend))),
+        (Column::content("Trend"), |c| Line::raw(crate::tui::glyphs::sparkline(c.trend, c.theme.ascii))),
         (Column::content("Comparators"), |c| {
             Line::raw(match (c.k.england, c.k.statistical_neighbours) {
                 (None, None) => String::new(),
