@@ -36,7 +36,7 @@ pub struct Cli {
     /// Meeting screen: lookups only, no edits
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// Meeting screen: read-only, moving with the chair's agenda item and section
+    /// Meeting screen: read-only, moving with the chair's agenda item, section, row and timer
     #[arg(long, global = true)]
     pub follow: bool,
     /// Meeting screen: take the chair even if another live instance holds it
