@@ -46,9 +46,6 @@ impl<'a> Column<'a> {
     }
 }
 
-/// A words column's cell wraps to at most this many lines; beyond, the
-/// last line ends in `…` (the detail pane shows the whole text).
-pub const MAX_LINES: usize = 3;
 /// Columns between cells.
 const GAP: usize = 1;
 
@@ -101,16 +98,29 @@ pub fn plan(width: usize, columns: &[Column], cells: &[Vec<Line>]) -> Vec<Option
     widths
 }
 
-/// `text` wrapped to `width` columns on at most `MAX_LINES` lines, the
-/// last ending in `…` when there was more.
-pub fn wrapped(text: &str, width: usize) -> Vec<String> {
+/// `text` wrapped to `width` columns on at most `max_lines` lines, the
+/// last ending in `…` when there was more (the detail pane under each
+/// table shows the whole text).
+pub fn wrapped(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let max_lines = max_lines.max(1);
     let mut lines = crate::text::wrap(text, width.max(1));
-    if lines.len() > MAX_LINES {
-        let rest = lines[MAX_LINES - 1..].join(" ");
-        lines.truncate(MAX_LINES - 1);
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
         lines.push(crate::text::truncate(&rest, width));
     }
     lines
+}
+
+/// How a table is drawn beyond its columns.
+#[derive(Debug, Clone, Copy)]
+pub struct Look {
+    pub header: Style,
+    /// Blank lines between rows (the projector's breathing space).
+    pub row_gap: u16,
+    /// Lines a words cell may wrap to: enough for the longest names where
+    /// they matter (Data), fewer where more rows must show at once.
+    pub max_lines: usize,
 }
 
 /// A table whose columns are sized by `plan`: words wrap, other cells are
@@ -121,15 +131,14 @@ pub fn table<'a>(
     width: u16,
     columns: &[Column],
     rows: Vec<(Vec<Line<'a>>, Style)>,
-    header_style: Style,
-    row_gap: u16,
+    look: Look,
 ) -> (Table<'a>, Vec<Option<usize>>) {
     let cells: Vec<Vec<Line>> = rows.iter().map(|(r, _)| r.clone()).collect();
     let widths = plan(width as usize, columns, &cells);
     let header = Row::new(
         columns.iter().zip(&widths).filter_map(|(c, w)| w.map(|w| Cell::from(crate::text::truncate(c.header, w)))),
     )
-    .style(header_style);
+    .style(look.header);
     let body = rows.into_iter().map(|(cells, style)| {
         let mut height = 1;
         let row: Vec<Cell> = cells
@@ -140,8 +149,10 @@ pub fn table<'a>(
                 if matches!(col.fit, Fit::Words(_)) {
                     let plain: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
                     let style = line.spans.first().map_or(line.style, |s| line.style.patch(s.style));
-                    let lines: Vec<Line> =
-                        wrapped(&plain, w).into_iter().map(|l| Line::from(Span::styled(l, style))).collect();
+                    let lines: Vec<Line> = wrapped(&plain, w, look.max_lines)
+                        .into_iter()
+                        .map(|l| Line::from(Span::styled(l, style)))
+                        .collect();
                     height = height.max(lines.len());
                     Some(Cell::from(Text::from(lines)))
                 } else if line.width() > w {
@@ -153,7 +164,7 @@ pub fn table<'a>(
                 }
             })
             .collect();
-        Row::new(row).height(height as u16).style(style).bottom_margin(row_gap)
+        Row::new(row).height(height as u16).style(style).bottom_margin(look.row_gap)
     });
     let constraints: Vec<Constraint> = widths.iter().flatten().map(|&w| Constraint::Length(w as u16)).collect();
     (Table::new(body, constraints).header(header).column_spacing(GAP as u16), widths)
@@ -187,8 +198,9 @@ mod tests {
     }
 
     #[test]
-    fn long_words_wrap_to_three_lines_then_end_in_an_ellipsis() {
-        assert_eq!(wrapped("one two three", 20), vec!["one two three"]);
-        assert_eq!(wrapped("aaa bbb ccc ddd eee", 3), vec!["aaa", "bbb", "cc…"]);
+    fn long_words_wrap_to_their_lines_then_end_in_an_ellipsis() {
+        assert_eq!(wrapped("one two three", 20, 3), vec!["one two three"]);
+        assert_eq!(wrapped("aaa bbb ccc ddd eee", 3, 3), vec!["aaa", "bbb", "cc…"]);
+        assert_eq!(wrapped("aaa bbb ccc ddd eee", 3, 2), vec!["aaa", "bb…"]);
     }
 }

@@ -1,6 +1,6 @@
 //! The agenda overview: one health line per service.
 
-use super::columns::{self, Column};
+use super::columns::{self, Column, Look};
 use super::mmss;
 use crate::domain::Rag;
 use crate::domain::rag::format_number;
@@ -83,11 +83,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Column::content("Overdue"),
         Column::content("Time"),
     ];
-    let (table_widget, _) = columns::table(table.width, &columns, rows, theme.header(), 0);
+    let (table_widget, _) =
+        columns::table(table.width, &columns, rows, Look { header: theme.header(), row_gap: 0, max_lines: 2 });
     let mut state = TableState::default().with_selected(Some(app.overview_selected));
     frame.render_stateful_widget(table_widget.row_highlight_style(theme.selected()), table, &mut state);
     if !own.is_empty() {
-        let mut lines = vec![Line::styled("The meeting's own business (a / d here record more)", theme.header())];
+        let title = if app.role.edits() {
+            "The meeting's own business (a / d here record more)"
+        } else {
+            "The meeting's own business"
+        };
+        let mut lines = vec![Line::styled(title, theme.header())];
         lines.extend(own);
         frame.render_widget(Paragraph::new(lines), business);
     }

@@ -6,7 +6,7 @@ use crate::domain::Section;
 use crate::domain::sanitize::clean;
 use crate::store::ServiceView;
 use crate::tui::app::App;
-use crate::tui::render::columns::{self, Column};
+use crate::tui::render::columns::{self, Column, Look};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,7 +16,9 @@ use ratatui::widgets::{Paragraph, TableState, Wrap};
 
 pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
     if v.actions.rows.is_empty() {
-        frame.render_widget(Paragraph::new("No open actions for this service. Press a to add one."), area);
+        let none = "No open actions for this service.";
+        let words = if app.role.edits() { format!("{none} Press a to add one.") } else { none.to_string() };
+        frame.render_widget(Paragraph::new(words), area);
         return;
     }
     let [list, detail] = split(area, 7);
@@ -54,7 +56,8 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
         Column::shrink("Owner", 12),
         Column::words("Action (↻ carried forward, ★ raised today)"),
     ];
-    let (table, _) = columns::table(list.width, &columns, rows, theme.header(), 0);
+    let (table, _) =
+        columns::table(list.width, &columns, rows, Look { header: theme.header(), row_gap: 0, max_lines: 2 });
     // The page held starts at its offset in the whole list.
     let mut state = TableState::default().with_selected(app.selected[Section::Actions].checked_sub(v.actions.offset));
     frame.render_stateful_widget(table.row_highlight_style(theme.selected()), list, &mut state);

@@ -7,7 +7,7 @@ use crate::domain::sanitize::clean;
 use crate::domain::{Direction, Section};
 use crate::store::{KpiRow, ServiceView};
 use crate::tui::app::App;
-use crate::tui::render::columns::{self, Column};
+use crate::tui::render::columns::{self, Column, Look};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -90,7 +90,8 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
     let heads: Vec<Column> = columns.iter().map(|(c, _)| *c).collect();
     // The projector view breathes: a blank line between rows when there is room.
     let gap = u16::from(app.mode.present && area.height >= 30);
-    let (table, _) = columns::table(list.width, &heads, rows, theme.header(), gap);
+    let (table, _) =
+        columns::table(list.width, &heads, rows, Look { header: theme.header(), row_gap: gap, max_lines: 3 });
     let mut state = TableState::default().with_selected(Some(app.selected[Section::Data]));
     frame.render_stateful_widget(table.row_highlight_style(theme.selected()), list, &mut state);
 

@@ -9,12 +9,14 @@ use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Text};
 use ratatui::widgets::{List, ListItem, ListState};
 
 pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme) {
     // Numbered as the minutes number them: recorded decisions only, in
     // order; a withdrawn one (shown with h) is struck through, unnumbered.
+    let width = area.width as usize;
     let mut n = 0;
     let mut items: Vec<ListItem> = v
         .decisions
@@ -22,14 +24,16 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
         .map(|d| {
             if d.status == crate::domain::DecisionStatus::Withdrawn {
                 let struck = ratatui::style::Style::new().add_modifier(ratatui::style::Modifier::CROSSED_OUT);
-                return ListItem::new(Line::styled(format!("–. {} [withdrawn]", clean(&d.text)), struck));
+                return item(format!("–. {} [withdrawn]", clean(&d.text)), width, struck);
             }
             n += 1;
-            ListItem::new(format!("{n}. {}", clean(&d.text)))
+            item(format!("{n}. {}", clean(&d.text)), width, Style::new())
         })
         .collect();
     if items.is_empty() {
-        items.push(ListItem::new("No decisions recorded for this service in this meeting yet. Press d to record one."));
+        let none = "No decisions recorded for this service in this meeting yet.";
+        let words = if app.role.edits() { format!("{none} Press d to record one.") } else { none.to_string() };
+        items.push(item(words, width, Style::new()));
     }
     let earlier = app.earlier.as_ref();
     let [now, before] =
@@ -41,8 +45,18 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
         let lines: Vec<ListItem> = if earlier.is_empty() {
             vec![ListItem::new("No earlier decisions for this service.")]
         } else {
-            earlier.iter().map(|d| ListItem::new(format!("{} · {}", clean(&d.meeting_date), clean(&d.text)))).collect()
+            earlier
+                .iter()
+                .map(|d| item(format!("{} · {}", clean(&d.meeting_date), clean(&d.text)), width, Style::new()))
+                .collect()
         };
         frame.render_widget(List::new(lines).block(detail_block("Earlier decisions (p to hide)", theme)), before);
     }
+}
+
+/// A decision wrapped to the width at words, never cut: the room reads
+/// what was decided in full.
+fn item(text: String, width: usize, style: Style) -> ListItem<'static> {
+    let lines: Vec<Line> = crate::text::wrap(&text, width).into_iter().map(|l| Line::styled(l, style)).collect();
+    ListItem::new(Text::from(lines))
 }
