@@ -125,7 +125,8 @@ fn actions_on_an_80_column_terminal_fit_it_and_cut_nothing() {
 #[test]
 fn plain_glyphs_on_the_linux_console_by_flag_or_variable() {
     let db = meeting_db();
-    let cases: [(&[&str], &[(&str, &str)], bool); 4] = [
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&[&str], Env, bool); 4] = [
         (&["--ascii"], &[], true),
         (&[], &[("QPRM_ASCII", "1")], true),
         (&[], &[("TERM", "linux")], true),
@@ -138,7 +139,7 @@ fn plain_glyphs_on_the_linux_console_by_flag_or_variable() {
         pty.wait_for("1/7 Corporate Parenting");
         pty.wait_for("RED");
         let screen = pty.screen();
-        let ascii = screen.chars().all(|c| c.is_ascii());
+        let ascii = screen.is_ascii();
         assert_eq!(ascii, plain, "{args:?} {env:?}:\n{screen}");
         pty.send("q");
         pty.wait_for("Quit the meeting?");
