@@ -830,3 +830,23 @@ fn a_minute_takers_screen_keeps_its_own_row_and_timer() {
     s.key(KeyCode::Char('j'));
     assert!(s.app.following, "moving within a list is its own business");
 }
+
+#[test]
+fn the_live_machinery_s_findings_are_taken_in_order() {
+    use qprm::store::ChairTimer;
+    use qprm::tui::live::LiveEvent;
+    let mut s = screen(Mode::default(), true);
+    let events = vec![
+        LiveEvent::Role(Role::Minutes),
+        LiveEvent::ChairLabel(Some("ann (pid 1)".into())),
+        LiveEvent::Chair { position: chair_at(3, Section::Feedback), timer: ChairTimer::default() },
+        LiveEvent::Status("The chair was taken by ann (pid 1): this screen is now the minute-taker's".into()),
+    ];
+    assert!(s.app.on_live(&mut s.store, events).unwrap());
+    assert_eq!(s.app.role, Role::Minutes);
+    assert_eq!(s.app.chair_label.as_deref(), Some("ann (pid 1)"));
+    assert_eq!((s.app.current, s.app.section), (3, Section::Feedback), "a new minute-taker follows the chair");
+    assert!(s.app.status.as_deref().unwrap().starts_with("The chair was taken"));
+    let again = vec![LiveEvent::ChairLabel(Some("ann (pid 1)".into()))];
+    assert!(!s.app.on_live(&mut s.store, again).unwrap(), "nothing new, nothing to redraw");
+}

@@ -1,11 +1,13 @@
 //! Where the meeting screen meets the store, in one place: performing the
 //! effects that keys return (writes, undo and redo, search), reloading what
 //! the screen shows, paging the Actions list and loading the selected
-//! action's history, and the autosaved drafts of open forms. Nothing else
-//! in `tui` reads or writes the database for the screen's state.
+//! action's history, the autosaved drafts of open forms, and what the live
+//! machinery found (`LiveEvent`). Nothing else in `tui` changes the
+//! screen's state from the database.
 
 use super::app::{App, Effect, MeetingWide, Overlay, Role, Screen, UndoEntry, screen_words};
 use super::forms::{Form, FormKind};
+use super::live::LiveEvent;
 use crate::domain::{ActionStatus, Rag, Section};
 use crate::error::Result;
 use crate::store::{ActionChange, ActionHistoryEntry, Store};
@@ -397,5 +399,43 @@ impl App {
         self.overlay = Overlay::Form(Box::new(form));
         self.status = Some("Restored unsaved text from the last session: Enter saves it, Esc twice discards it".into());
         Ok(())
+    }
+
+    /// Takes in what the live machinery found, in order: a new role, who
+    /// chairs, the chair's place and timer (followed if this screen
+    /// follows), a status line, a draft to offer back. True if the screen
+    /// should redraw.
+    pub fn on_live(&mut self, store: &mut Store, events: Vec<LiveEvent>) -> Result<bool> {
+        let mut changed = false;
+        for event in events {
+            changed |= match event {
+                LiveEvent::Role(role) => {
+                    let new = role != self.role;
+                    self.set_role(store, role)?;
+                    new
+                }
+                LiveEvent::ChairLabel(label) => {
+                    let new = self.chair_label != label;
+                    self.chair_label = label;
+                    new
+                }
+                LiveEvent::Chair { position, timer } => {
+                    let moved = self.on_chair_position(position);
+                    if moved {
+                        self.reload(store)?;
+                    }
+                    self.on_chair_timer(position.agenda_index, timer) || moved
+                }
+                LiveEvent::Status(words) => {
+                    self.status = Some(words);
+                    true
+                }
+                LiveEvent::RestoreDraft => {
+                    self.restore_draft(store)?;
+                    self.has_open_form()
+                }
+            };
+        }
+        Ok(changed)
     }
 }
