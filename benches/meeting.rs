@@ -7,8 +7,9 @@
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use qprm::domain::Section;
 use qprm::store::{NewAction, Store};
-use qprm::tui::app::{App, Effect, Mode, SECTIONS, Screen};
+use qprm::tui::app::{App, Effect, Mode, Screen};
 use ratatui::{Terminal, backend::TestBackend};
 use std::hint::black_box;
 use std::time::Duration;
@@ -32,9 +33,9 @@ fn render(c: &mut Criterion) {
     // The first service, as after the first ].
     app.screen = Screen::Service;
     app.perform(&mut store, Effect::Reload).expect("load");
-    for (i, name) in SECTIONS.iter().enumerate() {
-        app.section = i;
-        group.bench_function(*name, |b| {
+    for section in Section::ALL {
+        app.section = section;
+        group.bench_function(section.title(), |b| {
             b.iter(|| terminal.draw(|f| qprm::tui::render::render(&app, f)).map(|_| ()).expect("draw"))
         });
     }

@@ -141,7 +141,7 @@ fn moving_through_a_long_actions_list_loads_the_page_around_the_selection() {
     assert!(total > 3 * qprm::store::ACTIONS_PAGE);
     let full = store.meeting_actions_page(m.id, Some(&m.agenda[0]), meeting_day(&m), (0, total), true).unwrap().rows;
     press(&mut app, &mut store, KeyCode::End);
-    assert_eq!(app.selected[3], total - 1);
+    assert_eq!(app.selected[qprm::domain::Section::Actions], total - 1);
     assert_eq!(app.selected_action().unwrap().reference, full[total - 1].action.reference, "the last action");
     assert!(app.view.as_ref().unwrap().actions.rows.len() <= qprm::store::ACTIONS_PAGE, "one page held");
     // Back up past the page's start, one row at a time: each row is the right one.

@@ -26,14 +26,26 @@ fn one_chair_at_a_time_and_only_the_chair_moves_followers() {
     assert!(a_chairs && !b_chairs, "the first live instance chairs");
     assert_eq!(seen.unwrap().chair_label, "Ann (pid 1)", "the others are told who chairs");
 
-    let pos = Position { agenda_index: 2, section: 3, on_overview: false };
-    assert!(a.publish_position(1, "a", pos, NOW).unwrap());
-    assert!(!b.publish_position(1, "b", Position { agenda_index: 0, section: 0, on_overview: true }, NOW).unwrap());
+    let pos = Position { agenda_index: 2, section: qprm::domain::Section::Actions, on_overview: false, row: 0 };
+    assert!(a.publish_position(1, "a", pos, Default::default(), NOW).unwrap());
+    assert!(
+        !b.publish_position(
+            1,
+            "b",
+            Position { agenda_index: 0, section: qprm::domain::Section::Data, on_overview: true, row: 0 },
+            Default::default(),
+            NOW
+        )
+        .unwrap()
+    );
     assert_eq!(b.presence(1).unwrap().unwrap().position, pos, "a non-chair cannot move the meeting");
 
     let (b_forced, _) = b.claim_chair(1, "b", "Bo (pid 2)", Claim::Force, NOW).unwrap();
     assert!(b_forced, "--take-chair takes over");
-    assert!(!a.publish_position(1, "a", pos, NOW).unwrap(), "the old chair is no longer heard, and learns it");
+    assert!(
+        !a.publish_position(1, "a", pos, Default::default(), NOW).unwrap(),
+        "the old chair is no longer heard, and learns it"
+    );
     b.release_chair(1, "b").unwrap();
     assert!(a.presence(1).unwrap().is_none(), "a clean exit hands the chair back");
 }
@@ -51,7 +63,7 @@ fn a_chair_is_stale_only_when_its_beat_stands_still_by_the_observers_clock() {
     let t0 = Instant::now();
     let (mut watch_b, mut watch_c) = (ChairWatch::new(t0), ChairWatch::new(t0));
     let row = |s: &Store| s.presence(1).unwrap().unwrap();
-    let pos = Position { agenda_index: 0, section: 0, on_overview: true };
+    let pos = Position { agenda_index: 0, section: qprm::domain::Section::Data, on_overview: true, row: 0 };
 
     // Beating: never stale, however much time passes between beats' sightings.
     for i in 0..10u32 {
@@ -59,7 +71,7 @@ fn a_chair_is_stale_only_when_its_beat_stands_still_by_the_observers_clock() {
         assert!(!watch_b.is_stale(&row(&b), t, stale), "beat {i}");
         assert!(!watch_c.is_stale(&row(&c), t, stale), "beat {i}");
         // A chair whose clock goes backwards still moves its beat.
-        assert!(chair.publish_position(1, "chair", pos, NOW - 3600).unwrap());
+        assert!(chair.publish_position(1, "chair", pos, Default::default(), NOW - 3600).unwrap());
     }
     let last = row(&b);
     assert!(last.beat > NOW + 20, "the beat only ever rises: {}", last.beat);
@@ -84,12 +96,12 @@ fn a_chair_is_stale_only_when_its_beat_stands_still_by_the_observers_clock() {
     assert_eq!(row(&c).chair_id, "b");
 
     // The old chair wakes up: it can no longer beat, so it knows it lost.
-    assert!(!chair.publish_position(1, "chair", pos, NOW).unwrap());
+    assert!(!chair.publish_position(1, "chair", pos, Default::default(), NOW).unwrap());
     assert_eq!(row(&chair).chair_label, "Bo");
 
     // A chair that beat between the observer's judgement and its claim stays.
     let seen = row(&c);
-    assert!(b.publish_position(1, "b", pos, NOW).unwrap());
+    assert!(b.publish_position(1, "b", pos, Default::default(), NOW).unwrap());
     let claim = Claim::IfStale { chair_id: &seen.chair_id, beat: seen.beat };
     assert!(!c.claim_chair(1, "c", "Cy", claim, NOW).unwrap().0, "a beat in the meantime keeps the chair");
 }
@@ -798,4 +810,57 @@ fn the_screen_reports_an_interrupted_or_failed_backup_at_the_next_start() {
     screen.send("q");
     screen.send("y");
     assert!(screen.wait_exit());
+}
+
+/// The number of seconds the timer (`⏱ mm:ss`) on `screen` shows.
+fn header_seconds(screen: &Pty) -> Option<u64> {
+    let h = screen.screen();
+    let t = h.split("⏱ ").nth(1)?.get(..5)?;
+    let (m, s) = t.split_once(':')?;
+    Some(m.parse::<u64>().ok()? * 60 + s.parse::<u64>().ok()?)
+}
+
+#[test]
+fn the_projector_follows_the_chair_s_row_and_timer() {
+    let db = TestDb::with_meeting();
+    let mut chair = Pty::spawn(&db, &[], &[]);
+    chair.wait_for("CHAIR");
+    let mut projector = Pty::spawn(&db, &["--follow", "--present"], &[]);
+    projector.wait_for("FOLLOWING");
+    assert!(!projector.screen().contains("READ-ONLY"), "no banner about the file:\n{}", projector.screen());
+    // The chair opens the first item's Data and moves down two rows: the
+    // third indicator (reds first) is CIC-STARTS-RATE, 30/10k.
+    chair.send("]");
+    chair.send("1");
+    chair.wait_for("1/7 Corporate");
+    chair.send("j");
+    chair.send("j");
+    chair.wait_for("CIC-STARTS-RATE ─");
+    projector.wait_for("baseline 33/10k · target 25/10k");
+    let shown = projector.screen();
+    assert!(shown.contains("CiC starts (per 10,000)"), "the chair's row in detail:\n{shown}");
+    assert!(!shown.contains("? help") && !shown.contains("x done"), "no key hints on the projector:\n{shown}");
+
+    // The chair starts its timer: the projector's runs with it.
+    chair.send("t");
+    projector.wait_for("▶");
+    let start = Instant::now();
+    while header_seconds(&projector).unwrap_or(0) < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the projector's timer stands still:\n{}",
+            projector.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    chair.send("t");
+    projector.wait_for("⏸");
+    let (c, p) = (header_seconds(&chair).unwrap(), header_seconds(&projector).unwrap());
+    assert!(c.abs_diff(p) <= 1, "paused, both show the chair's time: chair {c}, projector {p}");
+    for p in [&mut chair, &mut projector] {
+        p.send("q");
+        p.wait_for("Quit the meeting?");
+        p.send("y");
+        assert!(p.wait_exit());
+    }
 }

@@ -119,3 +119,31 @@ fn actions_on_an_80_column_terminal_fit_it_and_cut_nothing() {
     assert_eq!(words.join(" "), text, "{screen}");
     assert!(lines.len() > 2, "the text wraps:\n{screen}");
 }
+
+/// Plain glyphs on consoles that lack the symbols: chosen by `--ascii`, by
+/// `QPRM_ASCII=1` and on the Linux console; `QPRM_ASCII=0` turns it off.
+#[test]
+fn plain_glyphs_on_the_linux_console_by_flag_or_variable() {
+    let db = meeting_db();
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&[&str], Env, bool); 4] = [
+        (&["--ascii"], &[], true),
+        (&[], &[("QPRM_ASCII", "1")], true),
+        (&[], &[("TERM", "linux")], true),
+        (&[], &[("TERM", "linux"), ("QPRM_ASCII", "0")], false),
+    ];
+    for (args, env, plain) in cases {
+        let mut pty = Pty::spawn(&db, args, env);
+        pty.wait_for("Agenda overview");
+        pty.send("]");
+        pty.wait_for("1/7 Corporate Parenting");
+        pty.wait_for("RED");
+        let screen = pty.screen();
+        let ascii = screen.is_ascii();
+        assert_eq!(ascii, plain, "{args:?} {env:?}:\n{screen}");
+        pty.send("q");
+        pty.wait_for("Quit the meeting?");
+        pty.send("y");
+        assert!(pty.wait_exit());
+    }
+}

@@ -548,7 +548,13 @@ fn every_write_stamps_the_files_mark() {
     store.claim_chair(meeting, "me", "me", qprm::store::Claim::IfFree, 0).unwrap();
     stamped("claim_chair");
     store
-        .publish_position(meeting, "me", qprm::store::Position { agenda_index: 1, section: 0, on_overview: false }, 0)
+        .publish_position(
+            meeting,
+            "me",
+            qprm::store::Position { agenda_index: 1, section: qprm::domain::Section::Data, on_overview: false, row: 0 },
+            Default::default(),
+            0,
+        )
         .unwrap();
     stamped("publish_position");
     store.release_chair(meeting, "me").unwrap();

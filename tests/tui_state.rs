@@ -4,9 +4,10 @@ mod common;
 
 use common::tui::{Screen, screen, today};
 use qprm::domain::ActionStatus;
+use qprm::domain::Section;
 use qprm::store::Position;
 use qprm::store::{ActionFilter, Store};
-use qprm::tui::app::{ACTIONS, Effect, Mode, Overlay, Role, Screen as View};
+use qprm::tui::app::{Effect, Mode, Overlay, Role, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn service(s: &Screen) -> &str {
@@ -41,13 +42,13 @@ fn stepping_through_the_agenda_and_sections() {
     }
     assert_eq!(s.app.current, 6, "stops at the last item");
 
-    assert_eq!(s.app.section, 0);
+    assert_eq!(s.app.section, Section::Data);
     s.key(KeyCode::Tab).key(KeyCode::Tab);
-    assert_eq!(s.app.section, 2);
+    assert_eq!(s.app.section, Section::Feedback);
     s.key(KeyCode::BackTab).key(KeyCode::BackTab).key(KeyCode::BackTab);
-    assert_eq!(s.app.section, 4, "Shift-Tab wraps");
+    assert_eq!(s.app.section, Section::Decisions, "Shift-Tab wraps");
     s.key(KeyCode::Char('4'));
-    assert_eq!(s.app.section, ACTIONS);
+    assert_eq!(s.app.section, Section::Actions);
     s.key(KeyCode::Char('g'));
     assert_eq!(s.app.screen, View::Overview);
     s.key(KeyCode::Down).key(KeyCode::Char('j')).key(KeyCode::Enter);
@@ -241,7 +242,7 @@ fn search_finds_and_jumps() {
     assert!(!search.hits.is_empty(), "indicator CL-IN-TOUCH should match");
     s.key(KeyCode::Enter);
     assert_eq!(service(&s), "care-experienced");
-    assert_eq!(s.app.section, 0);
+    assert_eq!(s.app.section, Section::Data);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn another_instance_s_write_appears_on_reload() {
     assert_ne!(s.store.data_version().unwrap(), version, "the loop's change check sees it");
     s.app.reload(&s.store).unwrap();
     assert_eq!(s.app.view.as_ref().unwrap().decisions[0].text, "Recorded by the minute-taker");
-    assert_eq!(s.app.section, 4, "the viewer keeps their place");
+    assert_eq!(s.app.section, Section::Decisions, "the viewer keeps their place");
 }
 
 #[test]
@@ -286,7 +287,7 @@ fn search_reaches_audit_findings_and_jumps_to_their_section() {
         s.key(KeyCode::Down);
     }
     s.key(KeyCode::Enter);
-    assert_eq!(s.app.section, 1, "findings live in the Audits section");
+    assert_eq!(s.app.section, Section::Audits, "findings live in the Audits section");
     assert_eq!(s.app.screen, View::Service);
 }
 
@@ -313,11 +314,11 @@ fn status_keys_keep_acting_on_the_same_action() {
     s.key(KeyCode::Home);
     let first = s.app.selected_action().unwrap().clone();
     assert_eq!(first.text, "Tie one", "earliest due first");
-    let before = s.app.selected[3];
+    let before = s.app.selected[Section::Actions];
     s.key(KeyCode::Char('s')).key(KeyCode::Char('s')).key(KeyCode::Enter);
     assert_eq!(s.app.selected_action().unwrap().reference, first.reference);
     assert_eq!(s.app.selected_action().unwrap().status, ActionStatus::Done);
-    assert_eq!(s.app.selected[3], before, "closed in this meeting, it keeps its place");
+    assert_eq!(s.app.selected[Section::Actions], before, "closed in this meeting, it keeps its place");
     s.key(KeyCode::Char('x'));
     assert!(s.app.status.as_deref().unwrap().contains("already"), "{:?}", s.app.status);
     for other in ["Tie two", "Tie three"] {
@@ -534,8 +535,8 @@ fn minutes_screen() -> Screen {
     s
 }
 
-fn chair_at(agenda_index: usize, section: usize) -> Position {
-    Position { agenda_index, section, on_overview: false }
+fn chair_at(agenda_index: usize, section: Section) -> Position {
+    Position { agenda_index, section, on_overview: false, row: 0 }
 }
 
 /// What the loop does when the chair's place is read: move if the rules
@@ -552,28 +553,28 @@ fn chair_moves(s: &mut Screen, pos: Position) -> bool {
 fn a_minute_takers_screen_follows_the_chair_by_default() {
     let mut s = minutes_screen();
     assert!(s.app.following, "following is the default");
-    assert!(chair_moves(&mut s, chair_at(2, 1)));
-    assert_eq!((s.app.screen, service(&s), s.app.section), (View::Service, "quality-assurance", 1));
+    assert!(chair_moves(&mut s, chair_at(2, Section::Audits)));
+    assert_eq!((s.app.screen, service(&s), s.app.section), (View::Service, "quality-assurance", Section::Audits));
     assert_eq!(s.app.view.as_ref().unwrap().service.id, "quality-assurance", "its view is loaded");
-    assert!(!chair_moves(&mut s, chair_at(2, 1)), "no move, no reload");
+    assert!(!chair_moves(&mut s, chair_at(2, Section::Audits)), "no move, no reload");
     // Moving within a list is the minute-taker's own business.
     s.key(KeyCode::Down);
     assert!(s.app.following);
     // The chair's own screen and a read-only one never follow.
     let mut chair = screen(Mode::default(), true);
-    assert!(!chair_moves(&mut chair, chair_at(2, 1)));
+    assert!(!chair_moves(&mut chair, chair_at(2, Section::Audits)));
     let mut read_only = screen(Mode { read_only: true, ..Mode::default() }, true);
     read_only.app.role = Role::ReadOnly;
-    assert!(!chair_moves(&mut read_only, chair_at(2, 1)));
+    assert!(!chair_moves(&mut read_only, chair_at(2, Section::Audits)));
 }
 
 #[test]
 fn an_open_form_is_never_moved_and_the_screen_follows_once_it_closes() {
     let mut s = minutes_screen();
-    chair_moves(&mut s, chair_at(0, 0));
+    chair_moves(&mut s, chair_at(0, Section::Data));
     s.key(KeyCode::Char('d')).type_text("Half a decision");
-    assert!(!chair_moves(&mut s, chair_at(3, 2)), "the form stays where it was opened");
-    assert_eq!((service(&s), s.app.section), ("corporate-parenting", 0));
+    assert!(!chair_moves(&mut s, chair_at(3, Section::Feedback)), "the form stays where it was opened");
+    assert_eq!((service(&s), s.app.section), ("corporate-parenting", Section::Data));
     let Overlay::Form(form) = &s.app.overlay else { panic!("the form is still open") };
     assert_eq!(form.to_draft().1, "corporate-parenting", "and still records to the service it was opened on");
     assert!(s.app.following, "following is only deferred");
@@ -582,15 +583,15 @@ fn an_open_form_is_never_moved_and_the_screen_follows_once_it_closes() {
         s.key(KeyCode::Esc); // the first Esc may only leave the field
     }
     assert!(!s.app.has_open_form());
-    assert!(chair_moves(&mut s, chair_at(3, 2)), "caught up once the form closed");
-    assert_eq!((s.app.current, s.app.section), (3, 2));
+    assert!(chair_moves(&mut s, chair_at(3, Section::Feedback)), "caught up once the form closed");
+    assert_eq!((s.app.current, s.app.section), (3, Section::Feedback));
 }
 
 #[test]
 fn moving_by_hand_stops_following_and_f_resumes_it() {
     for keys in ["]", "[", "\t", "3", "g"] {
         let mut s = minutes_screen();
-        chair_moves(&mut s, chair_at(1, 0));
+        chair_moves(&mut s, chair_at(1, Section::Data));
         for c in keys.chars() {
             s.key(if c == '\t' { KeyCode::Tab } else { KeyCode::Char(c) });
         }
@@ -598,17 +599,17 @@ fn moving_by_hand_stops_following_and_f_resumes_it() {
         let status = s.app.status.clone().unwrap_or_default();
         assert!(status.contains("f follows it again"), "{keys:?}: {status}");
         let here = s.app.position();
-        assert!(!chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: the chair no longer moves this screen");
+        assert!(!chair_moves(&mut s, chair_at(4, Section::Actions)), "{keys:?}: the chair no longer moves this screen");
         assert_eq!(s.app.position(), here);
 
         s.key(KeyCode::Char('f'));
         assert!(s.app.following, "{keys:?}: f resumes");
         assert!(s.app.status.as_deref().unwrap_or_default().starts_with("Following the chair"));
-        assert!(chair_moves(&mut s, chair_at(4, 3)), "{keys:?}: straight back to the chair's place");
-        assert_eq!((s.app.current, s.app.section), (4, 3));
+        assert!(chair_moves(&mut s, chair_at(4, Section::Actions)), "{keys:?}: straight back to the chair's place");
+        assert_eq!((s.app.current, s.app.section), (4, Section::Actions));
         s.key(KeyCode::Char('f'));
         assert!(!s.app.following, "f stops again");
-        assert!(!chair_moves(&mut s, chair_at(5, 0)));
+        assert!(!chair_moves(&mut s, chair_at(5, Section::Data)));
     }
 }
 
@@ -790,4 +791,62 @@ fn the_edit_form_questions_a_new_owner_too() {
         ("Book health assessments!!", "Head of Service, Corporate Parenting")
     );
     assert!(a.history.unwrap().iter().all(|h| h.field != "owner"), "no owner change recorded");
+}
+
+#[test]
+fn a_follow_screen_selects_the_chair_s_row_and_runs_the_chair_s_timer() {
+    use qprm::store::ChairTimer;
+    let mut s = screen(Mode { follow: true, read_only: true, ..Mode::default() }, true);
+    let at = |row| Position { agenda_index: 0, section: Section::Data, on_overview: false, row };
+    assert!(chair_moves(&mut s, at(2)));
+    assert_eq!((s.app.screen, s.app.selected[Section::Data]), (View::Service, 2), "the chair's row, not the first");
+    assert!(chair_moves(&mut s, at(3)), "a new row alone moves the projector");
+    assert_eq!(s.app.selected[Section::Data], 3);
+    let on_overview = Position { on_overview: true, ..at(4) };
+    assert!(chair_moves(&mut s, on_overview));
+    assert_eq!((s.app.screen, s.app.overview_selected), (View::Overview, 4), "the agenda's row too");
+
+    // The chair's timer: taken when it starts, counted on by this screen's clock.
+    assert!(s.app.on_chair_timer(0, ChairTimer { seconds: 75, running: true }));
+    assert!(s.app.timers[0].running() && s.app.timers[0].elapsed().as_secs() >= 75);
+    assert!(
+        !s.app.on_chair_timer(0, ChairTimer { seconds: 76, running: true }),
+        "a heartbeat within a second or two of this screen's count changes nothing"
+    );
+    assert!(s.app.on_chair_timer(0, ChairTimer { seconds: 80, running: false }));
+    assert!(!s.app.timers[0].running());
+    assert_eq!(s.app.timers[0].elapsed().as_secs(), 80);
+}
+
+#[test]
+fn a_minute_takers_screen_keeps_its_own_row_and_timer() {
+    use qprm::store::ChairTimer;
+    let mut s = minutes_screen();
+    let at = |row| Position { agenda_index: 1, section: Section::Data, on_overview: false, row };
+    assert!(chair_moves(&mut s, at(2)));
+    assert_eq!(s.app.selected[Section::Data], 0, "its own row");
+    assert!(!chair_moves(&mut s, at(3)), "the chair's row alone does not move it");
+    assert!(!s.app.on_chair_timer(1, ChairTimer { seconds: 75, running: true }));
+    s.key(KeyCode::Char('j'));
+    assert!(s.app.following, "moving within a list is its own business");
+}
+
+#[test]
+fn the_live_machinery_s_findings_are_taken_in_order() {
+    use qprm::store::ChairTimer;
+    use qprm::tui::live::LiveEvent;
+    let mut s = screen(Mode::default(), true);
+    let events = vec![
+        LiveEvent::Role(Role::Minutes),
+        LiveEvent::ChairLabel(Some("ann (pid 1)".into())),
+        LiveEvent::Chair { position: chair_at(3, Section::Feedback), timer: ChairTimer::default() },
+        LiveEvent::Status("The chair was taken by ann (pid 1): this screen is now the minute-taker's".into()),
+    ];
+    assert!(s.app.on_live(&mut s.store, events).unwrap());
+    assert_eq!(s.app.role, Role::Minutes);
+    assert_eq!(s.app.chair_label.as_deref(), Some("ann (pid 1)"));
+    assert_eq!((s.app.current, s.app.section), (3, Section::Feedback), "a new minute-taker follows the chair");
+    assert!(s.app.status.as_deref().unwrap().starts_with("The chair was taken"));
+    let again = vec![LiveEvent::ChairLabel(Some("ann (pid 1)".into()))];
+    assert!(!s.app.on_live(&mut s.store, again).unwrap(), "nothing new, nothing to redraw");
 }

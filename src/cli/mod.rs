@@ -38,12 +38,17 @@ pub struct Cli {
     /// Meeting screen: lookups only, no edits
     #[arg(long, global = true)]
     pub read_only: bool,
-    /// Meeting screen: read-only, moving with the chair's agenda item and section
+    /// Meeting screen: read-only, moving with the chair's agenda item, section, row and timer
     #[arg(long, global = true)]
     pub follow: bool,
     /// Meeting screen: take the chair even if another live instance holds it
     #[arg(long, global = true)]
     pub take_chair: bool,
+    /// Meeting screen: plain ASCII glyphs for consoles without the symbols
+    /// (also QPRM_ASCII=1; automatic on the Linux console and a Windows
+    /// console outside Windows Terminal)
+    #[arg(long, global = true)]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -577,6 +582,7 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
         read_only: cli.read_only || cli.follow,
         follow: cli.follow,
         take_chair: cli.take_chair,
+        ascii: crate::tui::glyphs::wanted(cli.ascii, |k| std::env::var(k).ok()),
     };
     match cli.command {
         None => demo::open_latest(ctx, mode),

@@ -2,7 +2,8 @@
 //! direction of travel, action and decision status, action references, date
 //! parsing, an action's history in words, the nearest-word suggestion for
 //! typos, when two names are the same owner or close to one, and the text
-//! sanitiser that keeps data-borne escape sequences off the terminal.
+//! sanitiser that keeps data-borne escape sequences off the terminal, and
+//! the meeting screen's sections.
 
 pub mod action;
 pub mod clock;
@@ -14,8 +15,10 @@ pub mod nearest;
 pub mod period;
 pub mod rag;
 pub mod sanitize;
+pub mod section;
 
 pub use action::{ActionStatus, StatusFilter};
 pub use decision::DecisionStatus;
 pub use period::Period;
 pub use rag::{Direction, Polarity, Rag, Unit};
+pub use section::{Section, Selection};

@@ -32,7 +32,7 @@ pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, Meet
 pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting, net_updates};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
-pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
+pub use presence::{ChairTimer, ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{SearchHit, SearchKind, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 

@@ -33,8 +33,26 @@ pub const STALE: Duration = Duration::from_secs(15);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub agenda_index: usize,
-    pub section: usize,
+    pub section: crate::domain::Section,
     pub on_overview: bool,
+    /// The selected row: in the section's list, or on the agenda overview.
+    pub row: usize,
+}
+
+impl Position {
+    /// The same agenda item, section and screen, whatever row is selected.
+    pub fn same_place(&self, other: &Position) -> bool {
+        (self.agenda_index, self.section, self.on_overview) == (other.agenda_index, other.section, other.on_overview)
+    }
+}
+
+/// The chair's timer for the item it is on, as it last published it: the
+/// seconds it showed then, and whether it was running. A follower counts
+/// on from there by its own clock (never comparing machines' clocks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ChairTimer {
+    pub seconds: u64,
+    pub running: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +63,7 @@ pub struct Presence {
     /// itself, for movement, never with a clock.
     pub beat: i64,
     pub position: Position,
+    pub timer: ChairTimer,
 }
 
 /// When a screen may take the chair.
@@ -92,7 +111,9 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT chair_id, chair_label, heartbeat_at, agenda_index, section, on_overview FROM meeting_presence WHERE meeting_id = ?1",
+                "SELECT chair_id, chair_label, heartbeat_at, agenda_index, section, on_overview, selected_row,
+                        timer_seconds, timer_running
+                 FROM meeting_presence WHERE meeting_id = ?1",
                 [meeting],
                 |r| {
                     Ok(Presence {
@@ -101,9 +122,15 @@ impl Store {
                         beat: r.get(2)?,
                         position: Position {
                             agenda_index: r.get::<_, i64>(3)?.max(0) as usize,
-                            section: r.get::<_, i64>(4)?.clamp(0, 4) as usize,
+                            // A section this qprm does not know (a newer one's) reads as the first.
+                            section: usize::try_from(r.get::<_, i64>(4)?)
+                                .ok()
+                                .and_then(crate::domain::Section::from_index)
+                                .unwrap_or_default(),
                             on_overview: r.get(5)?,
+                            row: r.get::<_, i64>(6)?.max(0) as usize,
                         },
+                        timer: ChairTimer { seconds: r.get::<_, i64>(7)?.max(0) as u64, running: r.get(8)? },
                     })
                 },
             )
@@ -149,14 +176,32 @@ impl Store {
         Ok((take, self.presence(meeting)?))
     }
 
-    /// The chair's heartbeat and position: advances the beat. A no-op
-    /// returning false unless `id` is the chair, which is how a chair
+    /// The chair's heartbeat, position and timer: advances the beat. A
+    /// no-op returning false unless `id` is the chair, which is how a chair
     /// learns it was replaced.
-    pub fn publish_position(&mut self, meeting: i64, id: &str, pos: Position, unix_now: i64) -> Result<bool> {
+    pub fn publish_position(
+        &mut self,
+        meeting: i64,
+        id: &str,
+        pos: Position,
+        timer: ChairTimer,
+        unix_now: i64,
+    ) -> Result<bool> {
         let n = self.write_one(
-            "UPDATE meeting_presence SET heartbeat_at = MAX(heartbeat_at + 1, ?3), agenda_index = ?4, section = ?5, on_overview = ?6
+            "UPDATE meeting_presence SET heartbeat_at = MAX(heartbeat_at + 1, ?3), agenda_index = ?4, section = ?5,
+               on_overview = ?6, selected_row = ?7, timer_seconds = ?8, timer_running = ?9
              WHERE meeting_id = ?1 AND chair_id = ?2",
-            params![meeting, id, unix_now, pos.agenda_index as i64, pos.section as i64, pos.on_overview],
+            params![
+                meeting,
+                id,
+                unix_now,
+                pos.agenda_index as i64,
+                pos.section.index() as i64,
+                pos.on_overview,
+                pos.row as i64,
+                timer.seconds as i64,
+                timer.running
+            ],
         )?;
         Ok(n == 1)
     }

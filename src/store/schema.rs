@@ -19,6 +19,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("schema_v5.sql")),
     Migration::Sql(include_str!("schema_v6.sql")),
     Migration::Rust(one_owner_per_name),
+    // The chair's selected row and timer in its published position.
+    Migration::Sql(include_str!("schema_v8.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

@@ -1,6 +1,7 @@
 //! The key table, as data. The event loop, the footer hints and the `?`
 //! help are all built from `BINDINGS`, so they can never disagree.
 
+use crate::domain::Section;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,7 +10,7 @@ pub enum Action {
     PrevService,
     NextSection,
     PrevSection,
-    Section(usize),
+    Section(Section),
     Down,
     Up,
     First,
@@ -81,11 +82,17 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('['), PageUp], "[ PgUp", Action::PrevService, "previous agenda item", Some("prev")),
     b(&[Tab], "Tab", Action::NextSection, "next section", Some("section")),
     b(&[BackTab], "Shift-Tab", Action::PrevSection, "previous section", None),
-    b(&[Char('1')], "1", Action::Section(0), "Data: indicators against baseline and target", None),
-    b(&[Char('2')], "2", Action::Section(1), "Audits: ratings and findings", None),
-    b(&[Char('3')], "3", Action::Section(2), "Feedback: themes by source", None),
-    b(&[Char('4')], "4", Action::Section(3), "Actions: this service's open and carried-forward actions", None),
-    b(&[Char('5')], "5", Action::Section(4), "Decisions recorded in this meeting", None),
+    b(&[Char('1')], "1", Action::Section(Section::Data), "Data: indicators against baseline and target", None),
+    b(&[Char('2')], "2", Action::Section(Section::Audits), "Audits: ratings and findings", None),
+    b(&[Char('3')], "3", Action::Section(Section::Feedback), "Feedback: themes by source", None),
+    b(
+        &[Char('4')],
+        "4",
+        Action::Section(Section::Actions),
+        "Actions: this service's open and carried-forward actions",
+        None,
+    ),
+    b(&[Char('5')], "5", Action::Section(Section::Decisions), "Decisions recorded in this meeting", None),
     b(&[Down, Char('j')], "↓ j", Action::Down, "move down a list", None),
     b(&[Up, Char('k')], "↑ k", Action::Up, "move up a list", None),
     b(&[Home], "Home", Action::First, "first in a list", None),
@@ -119,13 +126,27 @@ pub fn action_for(key: &KeyEvent) -> Option<Action> {
     BINDINGS.iter().find(|b| b.keys.contains(&key.code)).map(|b| b.action)
 }
 
-/// The footer: `] next · a action · …`, built from the table.
-pub fn hint_line() -> String {
-    BINDINGS
-        .iter()
-        .filter_map(|b| b.hint.map(|h| format!("{} {h}", b.label.split(' ').next().unwrap_or(b.label))))
-        .collect::<Vec<_>>()
-        .join(" · ")
+/// The footer: `] next · a action · … · ? help · q quit`, built from the
+/// table, fitted to `width` columns. Hints for keys that change the record
+/// are left out unless `edits`; when the line is too long the last hints
+/// in the table go first, and it always ends with `? help · q quit`.
+pub fn hint_line(width: usize, edits: bool) -> String {
+    let word = |b: &Binding| b.hint.map(|h| format!("{} {h}", b.label.split(' ').next().unwrap_or(b.label)));
+    let always = |b: &&Binding| matches!(b.action, Action::Help | Action::Quit);
+    let tail: Vec<String> = BINDINGS.iter().filter(always).filter_map(word).collect();
+    let mut hints: Vec<String> = Vec::new();
+    let mut used = crate::text::width(&tail.join(" · "));
+    for b in BINDINGS.iter().filter(|b| !always(b) && (edits || !b.action.edits())) {
+        let Some(w) = word(b) else { continue };
+        let more = crate::text::width(&w) + 3;
+        if used + more > width {
+            break;
+        }
+        used += more;
+        hints.push(w);
+    }
+    hints.extend(tail);
+    hints.join(" · ")
 }
 
 #[cfg(test)]
@@ -141,8 +162,8 @@ mod tests {
         assert_eq!(press(PageUp), Some(Action::PrevService));
         assert_eq!(press(Tab), Some(Action::NextSection));
         assert_eq!(press(BackTab), Some(Action::PrevSection));
-        for (i, c) in ['1', '2', '3', '4', '5'].into_iter().enumerate() {
-            assert_eq!(press(Char(c)), Some(Action::Section(i)));
+        for s in Section::ALL {
+            assert_eq!(press(Char(s.key())), Some(Action::Section(s)));
         }
         for (c, a) in [
             ('j', Action::Down),
@@ -179,10 +200,30 @@ mod tests {
 
     #[test]
     fn hints_come_from_the_table() {
-        let hints = hint_line();
+        let hints = hint_line(500, true);
         for b in BINDINGS.iter().filter(|b| b.hint.is_some()) {
             assert!(hints.contains(b.label.split(' ').next().unwrap()), "{}", b.label);
             assert!(hints.contains(b.hint.unwrap()));
         }
+    }
+
+    #[test]
+    fn a_narrow_footer_drops_the_last_hints_and_ends_with_help_and_quit() {
+        for width in [40, 60, 80, 100] {
+            let hints = hint_line(width, true);
+            assert!(crate::text::width(&hints) <= width, "{width}: {hints}");
+            assert!(hints.ends_with("? help · q quit"), "{width}: {hints}");
+            assert!(hints.starts_with("] next"), "{width}: the first hints stay: {hints}");
+        }
+        assert!(!hint_line(80, true).contains("g agenda"), "the lowest first");
+    }
+
+    #[test]
+    fn a_read_only_footer_lists_only_keys_that_work() {
+        let hints = hint_line(500, false);
+        for word in ["a action", "d decision", "u undo"] {
+            assert!(!hints.contains(word), "{hints}");
+        }
+        assert!(hints.contains("/ search") && hints.ends_with("q quit"), "{hints}");
     }
 }

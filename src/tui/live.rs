@@ -1,12 +1,14 @@
 //! The live side of a meeting screen: choosing the chair, publishing the
-//! chair's place for `--follow` screens, following it, autosaving drafts and
-//! the backup taken when a meeting screen opens. Called from the event loop
-//! on keys and ticks; all of it is short writes, so several instances share
-//! one database without "database is locked" reaching anyone.
+//! chair's place for `--follow` screens, following it, and the backup
+//! taken when a meeting screen opens. Called from the event loop on keys
+//! and ticks; all of it is short writes, so several instances share one
+//! database without "database is locked" reaching anyone. It reads the
+//! screen's state but never changes it: it returns `LiveEvent`s, which
+//! `effects` applies to the app.
 
 use super::app::{App, Role};
 use crate::error::Result;
-use crate::store::{ChairWatch, Claim, Position, Presence, Store};
+use crate::store::{ChairTimer, ChairWatch, Claim, Position, Presence, Store};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -16,11 +18,27 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// Default number of automatic backups kept per database.
 pub const KEEP_BACKUPS: usize = 10;
 
+/// What the live machinery found, for the app to take in, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LiveEvent {
+    /// This screen's role changed: it took the chair, or lost it.
+    Role(Role),
+    /// Who holds the chair, as shown ("you" when this screen does).
+    ChairLabel(Option<String>),
+    /// The chair's published place and timer: move there if this screen follows.
+    Chair { position: Position, timer: ChairTimer },
+    /// A line for the status bar.
+    Status(String),
+    /// Offer back an unsaved draft left for this screen's role (at once on
+    /// opening; when taking the chair, once no form is open).
+    RestoreDraft,
+}
+
 pub struct Live {
     id: String,
     label: String,
     last_beat: Instant,
-    published: Option<Position>,
+    published: Option<(Position, bool)>,
     /// How long the chair's beat may stand still, by this screen's clock.
     stale: Duration,
     heartbeat: Duration,
@@ -61,38 +79,38 @@ impl Live {
     /// quiet is not replaced here: this screen has not yet watched it for
     /// the stale window, so it starts as the minute-taker's and `sync`
     /// takes over once the beat has stood still that long.
-    pub fn start(&mut self, store: &mut Store, app: &mut App, take_chair: bool) -> Result<()> {
+    pub fn start(&mut self, store: &mut Store, app: &App, take_chair: bool) -> Result<Vec<LiveEvent>> {
+        let mut events = Vec::new();
         if app.role.edits() {
             let claim = if take_chair { Claim::Force } else { Claim::IfFree };
             let (chair, presence) = store.claim_chair(app.meeting.id, &self.id, &self.label, claim, unix_now())?;
-            app.set_role(store, if chair { Role::Chair } else { Role::Minutes })?;
-            app.chair_label = presence.as_ref().map(|p| if chair { "you".to_string() } else { p.chair_label.clone() });
+            events.push(LiveEvent::Role(if chair { Role::Chair } else { Role::Minutes }));
+            let label = presence.as_ref().map(|p| if chair { "you".to_string() } else { p.chair_label.clone() });
+            events.push(LiveEvent::ChairLabel(label));
             if chair {
                 self.publish(store, app, true)?;
             } else if let Some(p) = &presence {
                 self.watch.is_stale(p, Instant::now(), self.stale);
-                if app.on_chair_position(p.position) {
-                    app.reload(store)?;
-                }
+                events.push(LiveEvent::Chair { position: p.position, timer: p.timer });
             }
         } else if let Some(p) = store.presence(app.meeting.id)? {
-            app.chair_label = Some(p.chair_label);
-            if app.on_chair_position(p.position) {
-                app.reload(store)?;
-            }
+            events.push(LiveEvent::ChairLabel(Some(p.chair_label)));
+            events.push(LiveEvent::Chair { position: p.position, timer: p.timer });
         }
-        app.restore_draft(store)?;
-        Ok(())
+        events.push(LiveEvent::RestoreDraft);
+        Ok(events)
     }
 
     /// Advances the beat (on a move, or when a heartbeat is due); false if
     /// this screen is no longer the chair.
     fn publish(&mut self, store: &mut Store, app: &App, force: bool) -> Result<bool> {
-        let pos = app.position();
-        if force || self.published != Some(pos) || self.last_beat.elapsed() >= self.heartbeat {
-            self.published = Some(pos);
+        // A move, or the timer started or stopped, is published at once;
+        // the timer's count rides on the heartbeat.
+        let (pos, timer) = (app.position(), app.chair_timer());
+        if force || self.published != Some((pos, timer.running)) || self.last_beat.elapsed() >= self.heartbeat {
+            self.published = Some((pos, timer.running));
             self.last_beat = Instant::now();
-            return store.publish_position(app.meeting.id, &self.id, pos, unix_now());
+            return store.publish_position(app.meeting.id, &self.id, pos, timer, unix_now());
         }
         Ok(true)
     }
@@ -100,37 +118,24 @@ impl Live {
     /// After every key and tick (every 500 ms at most): the chair checks it
     /// still holds the chair and beats; a minute-taker's screen takes over
     /// a chair that has gone quiet or handed back, and follows the chair's
-    /// place; a `--follow` screen follows it. Drafts are autosaved. True if
-    /// the screen should redraw.
-    pub fn sync(&mut self, store: &mut Store, app: &mut App) -> Result<bool> {
-        app.sync_draft(store)?;
+    /// place; a `--follow` screen follows it.
+    pub fn sync(&mut self, store: &mut Store, app: &App) -> Result<Vec<LiveEvent>> {
         if !app.role.edits() && app.role != Role::Follow {
-            return Ok(false);
+            return Ok(Vec::new());
         }
         let presence = store.presence(app.meeting.id)?;
         match app.role {
             Role::Chair => self.sync_chair(store, app, presence),
             Role::Minutes => self.sync_minutes(store, app, presence),
-            _ => Ok(match presence {
-                Some(p) => {
-                    let moved = app.on_chair_position(p.position);
-                    if moved {
-                        app.reload(store)?;
-                    }
-                    let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
-                    app.chair_label = Some(p.chair_label);
-                    moved || changed
-                }
-                None => false,
-            }),
+            _ => Ok(follow(presence)),
         }
     }
 
-    fn sync_chair(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
+    fn sync_chair(&mut self, store: &mut Store, app: &App, presence: Option<Presence>) -> Result<Vec<LiveEvent>> {
         let presence = match presence {
             Some(p) if p.chair_id == self.id => {
                 if self.publish(store, app, false)? {
-                    return self.offer_draft(store, app);
+                    return Ok(self.offer_draft(app));
                 }
                 store.presence(app.meeting.id)?
             }
@@ -141,7 +146,7 @@ impl Live {
                     store.claim_chair(app.meeting.id, &self.id, &self.label, Claim::IfFree, unix_now())?;
                 if chair {
                     self.publish(store, app, true)?;
-                    return Ok(false);
+                    return Ok(Vec::new());
                 }
                 now
             }
@@ -149,21 +154,21 @@ impl Live {
         };
         // Another screen holds the chair: this one is the minute-taker's now.
         let by = presence.as_ref().map_or("another screen".to_string(), |p| p.chair_label.clone());
-        app.set_role(store, Role::Minutes)?;
-        app.chair_label = presence.as_ref().map(|p| p.chair_label.clone());
+        let mut events = vec![
+            LiveEvent::Role(Role::Minutes),
+            LiveEvent::ChairLabel(presence.as_ref().map(|p| p.chair_label.clone())),
+        ];
         self.offer_chair_draft = false;
         self.watch = ChairWatch::new(Instant::now());
         if let Some(p) = &presence {
             self.watch.is_stale(p, Instant::now(), self.stale);
-            if app.on_chair_position(p.position) {
-                app.reload(store)?;
-            }
+            events.push(LiveEvent::Chair { position: p.position, timer: p.timer });
         }
-        app.status = Some(format!("The chair was taken by {by}: this screen is now the minute-taker's"));
-        Ok(true)
+        events.push(LiveEvent::Status(format!("The chair was taken by {by}: this screen is now the minute-taker's")));
+        Ok(events)
     }
 
-    fn sync_minutes(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
+    fn sync_minutes(&mut self, store: &mut Store, app: &App, presence: Option<Presence>) -> Result<Vec<LiveEvent>> {
         let claim = match &presence {
             None => Some((Claim::IfFree, "The chair's screen closed")),
             Some(p) if self.watch.is_stale(p, Instant::now(), self.stale) => {
@@ -174,40 +179,28 @@ impl Live {
         if let Some((claim, why)) = claim {
             let (chair, now) = store.claim_chair(app.meeting.id, &self.id, &self.label, claim, unix_now())?;
             if chair {
-                app.set_role(store, Role::Chair)?;
-                app.chair_label = Some("you".into());
-                app.status = Some(format!("{why}: this screen is now the chair"));
                 self.offer_chair_draft = true;
                 self.publish(store, app, true)?;
-                self.offer_draft(store, app)?;
-                return Ok(true);
+                let mut events = vec![
+                    LiveEvent::Role(Role::Chair),
+                    LiveEvent::ChairLabel(Some("you".into())),
+                    LiveEvent::Status(format!("{why}: this screen is now the chair")),
+                ];
+                events.extend(self.offer_draft(app));
+                return Ok(events);
             }
-            return self.follow(store, app, now);
+            return Ok(follow(now));
         }
-        self.follow(store, app, presence)
-    }
-
-    /// A minute-taker's screen: shows who chairs and moves with the chair
-    /// (`App::on_chair_position` decides whether it may move now).
-    fn follow(&mut self, store: &mut Store, app: &mut App, presence: Option<Presence>) -> Result<bool> {
-        let Some(p) = presence else { return Ok(false) };
-        let moved = app.on_chair_position(p.position);
-        if moved {
-            app.reload(store)?;
-        }
-        let changed = app.chair_label.as_deref() != Some(p.chair_label.as_str());
-        app.chair_label = Some(p.chair_label);
-        Ok(moved || changed)
+        Ok(follow(presence))
     }
 
     /// Offers back the chair's unsaved draft once, when no form is open.
-    fn offer_draft(&mut self, store: &mut Store, app: &mut App) -> Result<bool> {
+    fn offer_draft(&mut self, app: &App) -> Vec<LiveEvent> {
         if !self.offer_chair_draft || app.has_open_form() {
-            return Ok(false);
+            return Vec::new();
         }
         self.offer_chair_draft = false;
-        app.restore_draft(store)?;
-        Ok(app.has_open_form())
+        vec![LiveEvent::RestoreDraft]
     }
 
     /// This instance's presence id (the chair's, when it holds the chair).
@@ -222,6 +215,13 @@ impl Live {
         }
         Ok(())
     }
+}
+
+/// A minute-taker's or `--follow` screen: who chairs, and the chair's
+/// place and timer (`App::on_chair_position` decides whether it may move now).
+fn follow(presence: Option<Presence>) -> Vec<LiveEvent> {
+    let Some(p) = presence else { return Vec::new() };
+    vec![LiveEvent::ChairLabel(Some(p.chair_label)), LiveEvent::Chair { position: p.position, timer: p.timer }]
 }
 
 /// Where automatic backups of `db` go: a `backups` folder beside it.

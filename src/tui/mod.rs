@@ -3,11 +3,14 @@
 //! terminal is always restored, on error and on panic (ratatui's hook).
 
 pub mod app;
+pub mod effects;
 pub mod forms;
+pub mod glyphs;
 pub mod keymap;
 pub mod live;
 pub mod render;
 pub mod theme;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -51,7 +54,8 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
         app.status = Some(format!("Read-only screen: {reason}. Nothing can be recorded from here."));
     }
     let mut live = live::Live::new(opts.chair_stale);
-    live.start(store, &mut app, mode.take_chair)?;
+    let events = live.start(store, &app, mode.take_chair)?;
+    app.on_live(store, events)?;
     let mut terminal = match ratatui::try_init() {
         Ok(t) => t,
         Err(e) => {
@@ -148,7 +152,7 @@ fn event_loop(
             }
             dirty |= app.ticking();
         }
-        match live.sync(store, app) {
+        match live_sync(store, app, live) {
             Ok(changed) => dirty |= changed,
             Err(e) => shown(app, Err(e)),
         }
@@ -156,6 +160,14 @@ fn event_loop(
     }
     // Whatever was typed since the last tick is kept as a draft.
     app.sync_draft(store)
+}
+
+/// After every key and tick: the open form's draft is autosaved, then the
+/// live machinery's findings are taken in. True if the screen should redraw.
+fn live_sync(store: &mut Store, app: &mut App, live: &mut live::Live) -> Result<bool> {
+    app.sync_draft(store)?;
+    let events = live.sync(store, app)?;
+    app.on_live(store, events)
 }
 
 /// Performs an effect, showing a database problem on the status line.

@@ -8,6 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub colour: bool,
+    /// Plain glyphs (`tui::glyphs`): drawn in ASCII.
+    pub ascii: bool,
 }
 
 impl Theme {

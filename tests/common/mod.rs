@@ -113,10 +113,23 @@ pub fn base_pack() -> serde_json::Value {
 /// case and spacing), as one written before it: owners `folded` only by
 /// case, and no unique index on it.
 pub fn undo_v7(conn: &rusqlite::Connection) {
+    undo_v8(conn);
     conn.execute_batch(
         "DROP INDEX owners_folded;
          UPDATE owners SET folded = lower(name);
          PRAGMA user_version = 6;",
+    )
+    .unwrap();
+}
+
+/// Winds a database back from schema v8 (the chair's published row and
+/// timer), as one written before it.
+pub fn undo_v8(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "ALTER TABLE meeting_presence DROP COLUMN selected_row;
+         ALTER TABLE meeting_presence DROP COLUMN timer_seconds;
+         ALTER TABLE meeting_presence DROP COLUMN timer_running;
+         PRAGMA user_version = 7;",
     )
     .unwrap();
 }

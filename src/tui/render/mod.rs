@@ -2,13 +2,16 @@
 //! loaded into the app's state before the frame. All data text passes
 //! through `clean` before it reaches a cell.
 
+pub(crate) mod columns;
 mod overlay;
 mod overview;
-pub(crate) mod service;
+pub(crate) mod present;
+mod sections;
 
-use super::app::{App, SECTIONS, Screen};
+use super::app::{App, Screen};
 use super::keymap::hint_line;
 use super::theme::Theme;
+use crate::domain::Section;
 use crate::domain::sanitize::clean;
 use crate::text;
 use ratatui::Frame;
@@ -26,12 +29,26 @@ pub fn render(app: &App, frame: &mut Frame) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("Enlarge the window: qprm needs at least {MIN_WIDTH}×{MIN_HEIGHT}");
         frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
-        return;
+    } else {
+        draw(app, frame, area);
     }
-    let theme = Theme { colour: app.colour };
+    if app.mode.ascii {
+        super::glyphs::to_plain(frame.buffer_mut());
+    }
+}
+
+fn draw(app: &App, frame: &mut Frame, area: Rect) {
+    let theme = Theme { colour: app.colour, ascii: app.mode.ascii };
     let present = app.mode.present;
-    let [header, tabs, body, status, footer] = Layout::vertical([
-        Constraint::Length(if present { 3 } else { 1 }),
+    // The projector's large type: the service's name above the tabs.
+    let service_name = app.view.as_ref().map(|v| v.service.name.as_str()).filter(|_| app.screen == Screen::Service);
+    let big_name = match service_name {
+        Some(name) if present && area.height >= present::MIN_HEIGHT => present::name_rows(name, area, theme),
+        _ => 0,
+    };
+    let [header, name, tabs, body, status, footer] = Layout::vertical([
+        Constraint::Length(if present { 2 } else { 1 }),
+        Constraint::Length(big_name),
         Constraint::Length(if present { 2 } else { 1 }),
         Constraint::Min(1),
         Constraint::Length(1),
@@ -39,20 +56,27 @@ pub fn render(app: &App, frame: &mut Frame) {
     ])
     .areas(area);
     render_header(app, frame, header, theme);
+    if let (Some(service), true) = (service_name, big_name > 0) {
+        present::service_name(service, frame, name, theme);
+    }
     if app.screen == Screen::Service {
         render_tabs(app, frame, tabs, theme);
     }
     match app.screen {
         Screen::Overview => overview::render(app, frame, body, theme),
-        Screen::Service => service::render(app, frame, body, theme),
+        Screen::Service => sections::render(app, frame, body, theme),
     }
     if let Some(msg) = &app.status {
         let style = if msg.starts_with('✓') || msg.starts_with('↶') { theme.ok() } else { theme.overdue() };
         frame.render_widget(Paragraph::new(Span::styled(clean(msg), style)), status);
+    } else if app.role == crate::tui::app::Role::ReadOnly && !present {
+        // What this screen is for, calmly: a lookup screen, not a broken file.
+        let note = "Read-only screen: look things up here; nothing is recorded from this screen";
+        frame.render_widget(Paragraph::new(Span::styled(note, theme.dim())), status);
     }
     if !present {
-        let mode = if app.mode.read_only { "READ-ONLY · " } else { "" };
-        frame.render_widget(Paragraph::new(Span::styled(format!("{mode}{}", hint_line()), theme.dim())), footer);
+        let hints = hint_line(footer.width as usize, app.role.edits());
+        frame.render_widget(Paragraph::new(Span::styled(hints, theme.dim())), footer);
     }
     overlay::render(app, frame, area, theme);
 }
@@ -62,51 +86,68 @@ pub fn mmss(d: std::time::Duration) -> String {
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
+/// The header: where the meeting is, whose item, the timer and who this
+/// screen is. The agenda position, the timer and the role are always
+/// shown; when the line is too long for the window, the Head of Service's
+/// name goes first, then who holds the chair, then the date and period,
+/// and last the end of the service's name.
 fn render_header(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let m = &app.meeting;
     let n = m.agenda.len();
-    let service = app.view.as_ref().map(|v| v.service.name.as_str()).unwrap_or("");
+    let service = app.view.as_ref().map(|v| clean(&v.service.name)).unwrap_or_default();
     let timer = app
         .timers
         .get(app.current)
         .map_or(String::new(), |t| format!("⏱ {}{}", mmss(t.elapsed()), if t.running() { " ▶" } else { " ⏸" }));
-    let place = match app.screen {
-        Screen::Overview => "Agenda overview".to_string(),
-        Screen::Service => format!("{}/{n} {}", app.current + 1, clean(service)),
+    let (position, name) = match app.screen {
+        Screen::Overview => ("Agenda overview".to_string(), String::new()),
+        Screen::Service => (format!("{}/{n}", app.current + 1), service),
     };
+    let head = app
+        .view
+        .as_ref()
+        .and_then(|v| v.service.head.as_deref())
+        .filter(|_| app.screen == Screen::Service)
+        .map(|h| format!("· {} ", clean(h)));
+    let approved =
+        m.approved_at.as_ref().map(|at| format!(" · APPROVED {} (locked)", clean(at.get(..10).unwrap_or(at))));
+    let (full_role, short_role) = role_words(app);
+    let max = area.width as usize;
+    let mut dated = Some(format!("QPRM {} · {} ", clean(&m.date), clean(&m.period)));
+    let (mut head, mut role) = (head, full_role);
+    let fixed = |dated: &Option<String>, head: &Option<String>, role: &str| {
+        let parts = [dated.as_deref().unwrap_or("QPRM "), head.as_deref().unwrap_or(""), role];
+        parts.iter().map(|p| text::width(p)).sum::<usize>()
+            + text::width(&format!("· {position} "))
+            + text::width(&format!("· {timer}"))
+            + approved.as_deref().map_or(0, text::width)
+    };
+    let over = |dated: &Option<String>, head: &Option<String>, role: &str| {
+        (fixed(dated, head, role) + text::width(&name) + 1).saturating_sub(max)
+    };
+    if over(&dated, &head, &role) > 0 {
+        head = None;
+    }
+    if over(&dated, &head, &role) > 0 {
+        role = short_role;
+    }
+    if over(&dated, &head, &role) > 0 {
+        dated = None;
+    }
+    let name = text::truncate(&name, text::width(&name).saturating_sub(over(&dated, &head, &role)));
+    let place = if name.is_empty() { format!("· {position} ") } else { format!("· {position} {name} ") };
     let place_style = theme.title().add_modifier(Modifier::BOLD);
-    let mut spans = vec![
-        Span::styled(format!("QPRM {} · {} ", clean(&m.date), clean(&m.period)), theme.title()),
-        Span::styled(format!("· {place} "), place_style),
-    ];
-    let head = app.view.as_ref().and_then(|v| v.service.head.as_deref()).filter(|_| app.screen == Screen::Service);
+    let mut spans =
+        vec![Span::styled(dated.unwrap_or_else(|| "QPRM ".into()), theme.title()), Span::styled(place, place_style)];
     if let Some(head) = head {
-        spans.push(Span::raw(format!("· {} ", clean(head))));
+        spans.push(Span::raw(head));
     }
     spans.push(Span::raw(format!("· {timer}")));
     // Every edit is refused on an approved meeting: say why before a key is pressed.
-    if let Some(at) = &m.approved_at {
-        spans.push(Span::styled(format!(" · APPROVED {} (locked)", clean(at.get(..10).unwrap_or(at))), theme.header()));
+    if let Some(approved) = approved {
+        spans.push(Span::styled(approved, theme.header()));
     }
-    if !app.mode.present {
-        // Who this screen is (chair or not, following or not) matters more
-        // than the rest: when the line is too long for the window, the
-        // Head of Service's name goes first, then who holds the chair,
-        // then the end of the service's name.
-        let (full, short) = role_words(app);
-        let max = area.width as usize;
-        let used = |spans: &[Span], role: &str| spans.iter().map(Span::width).sum::<usize>() + text::width(role);
-        if used(&spans, &full) > max && head.is_some() {
-            spans.remove(2);
-        }
-        let role = if used(&spans, &full) <= max { full } else { short };
-        let over = used(&spans, &role).saturating_sub(max);
-        if over > 0 {
-            let keep = text::width(&place).saturating_sub(over);
-            spans[1] = Span::styled(format!("· {} ", text::truncate(&place, keep)), place_style);
-        }
-        spans.push(Span::styled(role, theme.header()));
-    }
+    spans.push(Span::styled(role, theme.header()));
     let line = Line::from(spans);
     let lines = if app.mode.present { vec![Line::raw(""), line] } else { vec![line] };
     frame.render_widget(Paragraph::new(lines), area);
@@ -125,18 +166,18 @@ fn role_words(app: &App) -> (String, String) {
         (Role::Minutes, None) => (format!(" · MINUTES · {following}"), format!(" · MINUTES · {following}")),
         (Role::Follow, Some(c)) => (format!(" · FOLLOWING {c}"), " · FOLLOWING".into()),
         (Role::Follow, None) => (" · FOLLOWING (no chair yet)".into(), " · FOLLOWING".into()),
-        (Role::ReadOnly, _) => (String::new(), String::new()),
+        (Role::ReadOnly, _) => (" · READ-ONLY".into(), " · READ-ONLY".into()),
     }
 }
 
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let mut spans = Vec::new();
-    for (i, name) in SECTIONS.iter().enumerate() {
-        if app.mode.present && i != app.section {
+    for s in Section::ALL {
+        if app.mode.present && s != app.section {
             continue;
         }
-        let label = format!(" {} {name} ", i + 1);
-        spans.push(if i == app.section { Span::styled(label, theme.tab_active()) } else { Span::raw(label) });
+        let label = format!(" {} {} ", s.key(), s.title());
+        spans.push(if s == app.section { Span::styled(label, theme.tab_active()) } else { Span::raw(label) });
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -25,7 +25,7 @@ fn frame_block(title: String, theme: Theme) -> Block<'static> {
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help => help(frame, area, theme),
+        Overlay::Help(page) => help(app, *page, frame, area, theme),
         Overlay::Form(form) => render_form(app, form, frame, area, theme),
         Overlay::Search(search) => {
             let r = popup(area, 90, 18);
@@ -64,31 +64,42 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     }
 }
 
-fn help(frame: &mut Frame, area: Rect, theme: Theme) {
-    let line = |b: &crate::tui::keymap::Binding| {
+/// Every key that works on this screen, from the key table. What does not
+/// fit flows into a second column on a wide screen, else onto further
+/// pages (Space turns them; the last line says so).
+fn help(app: &App, page: usize, frame: &mut Frame, area: Rect, theme: Theme) {
+    let line = |b: &&crate::tui::keymap::Binding| {
         Line::from(vec![Span::styled(format!("{:>10}  ", b.label), theme.header()), Span::raw(b.help)])
     };
-    let rows = BINDINGS.len() as u16 + 3;
-    // On a short screen the table flows into two columns rather than being cut.
-    let columns = if rows > area.height && area.width >= 120 { 2 } else { 1 };
-    let per_column = BINDINGS.len().div_ceil(columns);
+    let keys: Vec<&crate::tui::keymap::Binding> =
+        BINDINGS.iter().filter(|b| app.role.edits() || !b.action.edits()).collect();
+    let room = area.height.saturating_sub(3).max(1) as usize;
+    let columns = if keys.len() > room && area.width >= 120 { 2 } else { 1 };
+    let per_column = keys.len().div_ceil(columns).min(room);
+    let per_page = per_column * columns;
+    let pages = keys.len().div_ceil(per_page);
+    let page = page % pages;
     let r = popup(area, 84 * columns as u16, per_column as u16 + 3);
     frame.render_widget(Clear, r);
-    let block = frame_block("Keys (any key closes)".into(), theme);
+    let title = if pages > 1 { format!("Keys, page {} of {pages}", page + 1) } else { "Keys".into() };
+    let block = frame_block(title, theme);
     let inner = block.inner(r);
     frame.render_widget(block, r);
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(body);
-    for (i, chunk) in BINDINGS.chunks(per_column).enumerate() {
-        frame.render_widget(Paragraph::new(chunk.iter().map(line).collect::<Vec<_>>()), cols[i]);
+    let shown = keys.iter().skip(page * per_page).take(per_page).collect::<Vec<_>>();
+    for (i, chunk) in shown.chunks(per_column).enumerate() {
+        frame.render_widget(Paragraph::new(chunk.iter().map(|b| line(b)).collect::<Vec<_>>()), cols[i]);
     }
-    frame.render_widget(
-        Paragraph::new(Line::styled(
-            "In forms: Tab next field · → accepts the suggested owner · Enter save · Esc cancel",
-            theme.dim(),
-        )),
-        foot,
-    );
+    let foot_text = match (pages > 1, page + 1 == pages) {
+        (true, false) => "more: Space for the next page · any other key closes",
+        (true, true) => "Space: back to the first page · any other key closes",
+        (false, _) if app.role.edits() => {
+            "In forms: Tab next field · → accepts the suggested owner · Enter save · Esc cancel · any key closes"
+        }
+        (false, _) => "Any key closes",
+    };
+    frame.render_widget(Paragraph::new(Line::styled(foot_text, theme.dim())), foot);
 }
 
 fn render_form(app: &App, form: &Form, frame: &mut Frame, area: Rect, theme: Theme) {

@@ -1,14 +1,17 @@
 //! The agenda overview: one health line per service.
 
+use super::columns::{self, Column, Look};
 use super::mmss;
+use crate::domain::Rag;
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Paragraph, TableState};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     let m = &app.meeting;
@@ -27,53 +30,70 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     }
     frame.render_widget(Paragraph::new(lines), info);
 
-    let widths = [
-        Constraint::Length(2),
-        Constraint::Percentage(24),
-        Constraint::Percentage(30),
-        Constraint::Length(11),
-        Constraint::Length(18),
-        Constraint::Length(20),
-        Constraint::Length(5),
+    let rows = app
+        .agenda
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let audits = a.audits.as_ref().and_then(|x| x.good_or_better_pct().map(|p| (p, x.good_or_better_target)));
+            let audit_cell = match audits {
+                Some((p, Some(t))) if p < t => {
+                    Line::from(Span::styled(format!("{}% ▼{}%", format_number(p), format_number(t)), theme.overdue()))
+                }
+                Some((p, _)) => Line::raw(format!("{}%", format_number(p))),
+                None => Line::raw("—"),
+            };
+            // A count is red and bold only when there is something to count.
+            let count = |n: usize, rag: Rag| {
+                let style = if n > 0 { theme.rag(rag) } else { Style::new() };
+                Span::styled(format!("{}{n}", rag.symbol()), style)
+            };
+            let overdue = if a.overdue_actions > 0 {
+                Span::styled(a.overdue_actions.to_string(), theme.overdue())
+            } else {
+                Span::raw("0")
+            };
+            let timer = app.timers.get(i).map(|t| mmss(t.elapsed())).unwrap_or_default();
+            let cells = vec![
+                Line::raw(a.position.to_string()),
+                Line::raw(clean(&a.service.name)),
+                Line::raw(clean(a.service.head.as_deref().unwrap_or("—"))),
+                Line::from(vec![
+                    count(a.red, Rag::Red),
+                    Span::raw(" "),
+                    count(a.amber, Rag::Amber),
+                    Span::raw(" "),
+                    count(a.green, Rag::Green),
+                ]),
+                audit_cell,
+                Line::raw(a.open_actions.to_string()),
+                Line::from(overdue),
+                Line::raw(timer),
+            ];
+            (cells, Style::new())
+        })
+        .collect();
+    let columns = [
+        Column::content("#"),
+        Column::words_min("Service", 22),
+        Column::words("Head of Service"),
+        Column::content("KPIs"),
+        Column::content("Good+"),
+        Column::content("Open"),
+        Column::content("Overdue"),
+        Column::content("Time"),
     ];
-    let cols = super::service::column_widths(table, &widths);
-    let fit = super::service::fit;
-    let rows = app.agenda.iter().enumerate().map(|(i, a)| {
-        let audits = a.audits.as_ref().and_then(|x| x.good_or_better_pct().map(|p| (p, x.good_or_better_target)));
-        let audit_cell = match audits {
-            Some((p, Some(t))) if p < t => {
-                Span::styled(format!("{}% ▼ target {}%", format_number(p), format_number(t)), theme.overdue())
-            }
-            Some((p, _)) => Span::raw(format!("{}%", format_number(p))),
-            None => Span::raw("—"),
-        };
-        let overdue = if a.overdue_actions > 0 {
-            Span::styled(format!("{} overdue", a.overdue_actions), theme.overdue())
-        } else {
-            Span::raw("0 overdue")
-        };
-        let timer = app.timers.get(i).map(|t| mmss(t.elapsed())).unwrap_or_default();
-        Row::new(vec![
-            Cell::from(format!("{}", a.position)),
-            Cell::from(fit(&a.service.name, cols[1])),
-            Cell::from(fit(a.service.head.as_deref().unwrap_or("—"), cols[2])),
-            Cell::from(Line::from(vec![
-                Span::styled(format!("■{} ", a.red), theme.rag(crate::domain::Rag::Red)),
-                Span::styled(format!("▲{} ", a.amber), theme.rag(crate::domain::Rag::Amber)),
-                Span::styled(format!("●{}", a.green), theme.rag(crate::domain::Rag::Green)),
-            ])),
-            Cell::from(audit_cell),
-            Cell::from(Line::from(vec![Span::raw(format!("{} open, ", a.open_actions)), overdue])),
-            Cell::from(timer),
-        ])
-    });
-    let header =
-        Row::new(["#", "Service", "Head of Service", "KPIs", "Audits good+", "Actions", "Time"]).style(theme.header());
-    let table_widget = Table::new(rows, widths).header(header).row_highlight_style(theme.selected()).column_spacing(1);
+    let (table_widget, _) =
+        columns::table(table.width, &columns, rows, Look { header: theme.header(), row_gap: 0, max_lines: 2 });
     let mut state = TableState::default().with_selected(Some(app.overview_selected));
-    frame.render_stateful_widget(table_widget, table, &mut state);
+    frame.render_stateful_widget(table_widget.row_highlight_style(theme.selected()), table, &mut state);
     if !own.is_empty() {
-        let mut lines = vec![Line::styled("The meeting's own business (a / d here record more)", theme.header())];
+        let title = if app.role.edits() {
+            "The meeting's own business (a / d here record more)"
+        } else {
+            "The meeting's own business"
+        };
+        let mut lines = vec![Line::styled(title, theme.header())];
         lines.extend(own);
         frame.render_widget(Paragraph::new(lines), business);
     }
