@@ -6,7 +6,7 @@ use common::tui::{Screen, screen, today};
 use qprm::domain::ActionStatus;
 use qprm::domain::Section;
 use qprm::store::Position;
-use qprm::store::{ActionFilter, Store};
+use qprm::store::{ActionFilter, AttendanceChange, Store};
 use qprm::tui::app::{Effect, Mode, Overlay, Role, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -849,4 +849,41 @@ fn the_live_machinery_s_findings_are_taken_in_order() {
     assert!(s.app.status.as_deref().unwrap().starts_with("The chair was taken"));
     let again = vec![LiveEvent::ChairLabel(Some("ann (pid 1)".into()))];
     assert!(!s.app.on_live(&mut s.store, again).unwrap(), "nothing new, nothing to redraw");
+}
+
+/// An attendance change is a change this screen made: `u` puts the names
+/// back where they were and says so, `U` makes it again, and a change made
+/// since by another screen is never reached over.
+#[test]
+fn u_takes_back_an_attendance_change_and_capital_u_makes_it_again() {
+    let mut s = screen(Mode::default(), true);
+    let before = s.store.meeting(s.app.meeting.id).unwrap();
+    s.key(KeyCode::Char('w')).type_text("Dev Patel").key(KeyCode::Tab).type_text("head of service, early help");
+    s.key(KeyCode::Enter);
+    let after = s.store.meeting(s.app.meeting.id).unwrap();
+    assert!(!after.same_attendance(&before), "the change was saved");
+
+    s.key(KeyCode::Char('u'));
+    let status = s.app.status.clone().unwrap();
+    assert!(status.starts_with("↶ Undone attendance:"), "{status}");
+    assert!(status.contains("Dev Patel") && status.contains("Head of Service, Early Help"), "{status}");
+    let back = s.store.meeting(s.app.meeting.id).unwrap();
+    assert!(back.same_attendance(&before), "back as it was: {back:?}");
+    assert!(s.app.meeting.same_attendance(&before), "the overview shows it at once");
+
+    s.key(KeyCode::Char('U'));
+    assert!(s.app.status.as_deref().unwrap().starts_with("↷ Redone attendance:"), "{:?}", s.app.status);
+    assert!(s.store.meeting(s.app.meeting.id).unwrap().same_attendance(&after));
+
+    // Another screen adds someone: this screen's undo leaves attendance alone.
+    let mut other = Store::open(&s.path, "minutes").unwrap();
+    let late = AttendanceChange { present: vec!["Sam Late".into()], ..Default::default() };
+    other.update_attendance(s.app.meeting.id, &late, chrono::Utc::now()).unwrap();
+    s.key(KeyCode::Char('u'));
+    let status = s.app.status.clone().unwrap();
+    assert!(status.contains("changed since by another screen"), "{status}");
+    assert!(s.store.meeting(s.app.meeting.id).unwrap().attendees.contains(&"Sam Late".to_string()));
+    // Every step is in the meeting's history.
+    let history = s.store.meeting_history(s.app.meeting.id).unwrap();
+    assert_eq!(history.iter().filter(|h| h.field == "attendance").count(), 7, "{history:#?}");
 }

@@ -87,6 +87,43 @@ pub struct AttendanceChange {
     pub chair: Option<String>,
 }
 
+impl AttendanceChange {
+    /// The change that puts attendance back from `after` to `before`, as
+    /// the screen's `u` takes an attendance change back; `None` when the
+    /// two lists already agree.
+    pub fn restoring(before: &MeetingRecord, after: &MeetingRecord) -> Option<AttendanceChange> {
+        let has = |list: &[String], n: &str| list.iter().any(|o| fold(o) == fold(n));
+        let mut back = AttendanceChange::default();
+        for n in after.attendees.iter().filter(|n| !has(&before.attendees, n)) {
+            if has(&before.apologies, n) { &mut back.apologies } else { &mut back.remove }.push(n.clone());
+        }
+        for n in after.apologies.iter().filter(|n| !has(&before.apologies, n)) {
+            if has(&before.attendees, n) { &mut back.present } else { &mut back.remove }.push(n.clone());
+        }
+        let gone = |n: &&String| !has(&after.attendees, n) && !has(&after.apologies, n);
+        back.present.extend(before.attendees.iter().filter(gone).cloned());
+        back.apologies.extend(before.apologies.iter().filter(gone).cloned());
+        if before.chair != after.chair {
+            back.chair = before.chair.clone();
+        }
+        let nothing = back.present.is_empty() && back.apologies.is_empty() && back.remove.is_empty();
+        (!nothing || back.chair.is_some()).then_some(back)
+    }
+}
+
+impl MeetingRecord {
+    /// The same people present and sending apologies as `other`, ignoring
+    /// case and spacing.
+    pub fn same_attendance(&self, other: &MeetingRecord) -> bool {
+        let folded = |l: &[String]| {
+            let mut v: Vec<String> = l.iter().map(|n| fold(n)).collect();
+            v.sort();
+            v
+        };
+        folded(&self.attendees) == folded(&other.attendees) && folded(&self.apologies) == folded(&other.apologies)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttendanceUpdate {
     pub meeting: MeetingRecord,

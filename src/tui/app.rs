@@ -116,8 +116,17 @@ impl Effect {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum UndoEntry {
     Recorded(String),
-    Updated { reference: String, change: ActionChange, inverse: ActionChange },
+    Updated {
+        reference: String,
+        change: ActionChange,
+        inverse: ActionChange,
+    },
     Decided(i64),
+    /// Attendance as it stood before and after this screen changed it.
+    Attendance {
+        before: Box<MeetingRecord>,
+        after: Box<MeetingRecord>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, Default)]

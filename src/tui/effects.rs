@@ -10,7 +10,7 @@ use super::forms::{Form, FormKind};
 use super::live::LiveEvent;
 use crate::domain::{ActionStatus, Rag, Section};
 use crate::error::Result;
-use crate::store::{ActionChange, ActionHistoryEntry, Store};
+use crate::store::{ActionChange, ActionHistoryEntry, AttendanceChange, Store};
 
 /// True when the action still shows what `c` set: undo and redo never
 /// reach over a change made since by another screen or the CLI.
@@ -215,11 +215,17 @@ impl App {
             }
             // The clock is read here, at the loop's edge, for the store.
             Effect::UpdateAttendance(change) => {
+                let before = store.meeting(self.meeting.id)?;
                 match store.update_attendance(self.meeting.id, &change, store.clock().now()) {
                     Ok(done) => {
                         self.overlay = Overlay::None;
                         let what: Vec<String> = done.changes.iter().map(|c| c.describe()).collect();
                         self.status = Some(format!("✓ Saved attendance: {}", what.join("; ")));
+                        self.undo.push(UndoEntry::Attendance {
+                            before: Box::new(before),
+                            after: Box::new(done.meeting.clone()),
+                        });
+                        self.redo.clear();
                         self.meeting = done.meeting;
                     }
                     Err(e) => self.form_error(e),
@@ -290,6 +296,21 @@ impl App {
                 } else {
                     format!("{arrow} {done}: new action {} dropped (kept in history; h shows it)", a.reference)
                 })
+            }
+            UndoEntry::Attendance { before, after } => {
+                let (from, to) = if redo { (before, after) } else { (after, before) };
+                let now = store.meeting(self.meeting.id)?;
+                if !now.same_attendance(from) {
+                    return Err(crate::Error::invalid(
+                        "attendance was changed since by another screen or the CLI; left as it is",
+                    ));
+                }
+                let Some(change) = AttendanceChange::restoring(to, from) else {
+                    return Ok(format!("{arrow} {done}: attendance already as it was"));
+                };
+                let done_now = store.update_attendance(self.meeting.id, &change, store.clock().now())?;
+                let what: Vec<String> = done_now.changes.iter().map(|c| c.describe()).collect();
+                Ok(format!("{arrow} {done} attendance: {}", what.join("; ")))
             }
             UndoEntry::Decided(id) => {
                 let d = if redo {
