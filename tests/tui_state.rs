@@ -6,7 +6,7 @@ use common::tui::{Screen, screen, today};
 use qprm::domain::ActionStatus;
 use qprm::domain::Section;
 use qprm::store::Position;
-use qprm::store::{ActionFilter, AttendanceChange, Store};
+use qprm::store::{ActionFilter, AttendanceChange, NewMeeting, Store};
 use qprm::tui::app::{Effect, Mode, Overlay, Role, Screen as View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -886,4 +886,50 @@ fn u_takes_back_an_attendance_change_and_capital_u_makes_it_again() {
     // Every step is in the meeting's history.
     let history = s.store.meeting_history(s.app.meeting.id).unwrap();
     assert_eq!(history.iter().filter(|h| h.field == "attendance").count(), 7, "{history:#?}");
+}
+
+/// The first business of a meeting: the chair agrees the previous meeting's
+/// minutes from the screen. `A` asks first; `y` approves and locks that
+/// record (by this screen's actor); any other key leaves it.
+#[test]
+fn capital_a_approves_the_previous_meetings_minutes_after_asking() {
+    let mut s = screen(Mode::default(), true);
+    // The samples hold one meeting: with none before it, nothing to approve.
+    s.key(KeyCode::Char('A'));
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert!(s.app.status.as_deref().unwrap().starts_with("No earlier meeting"), "{:?}", s.app.status);
+    let october = NewMeeting {
+        date: chrono::NaiveDate::from_ymd_opt(2023, 10, 10),
+        period: "2023-09".parse().ok(),
+        chair: Some("Director".into()),
+        ..Default::default()
+    };
+    let previous = s.store.create_meeting(&october).unwrap();
+    assert!(previous.approved_at.is_none());
+
+    s.key(KeyCode::Char('A'));
+    assert!(matches!(&s.app.overlay, Overlay::ConfirmApprove { date, .. } if *date == previous.date));
+    s.key(KeyCode::Char('n'));
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert!(s.app.status.as_deref().unwrap().starts_with("Not approved"), "{:?}", s.app.status);
+    assert!(s.store.meeting(previous.id).unwrap().approved_at.is_none(), "n changes nothing");
+
+    s.key(KeyCode::Char('A')).key(KeyCode::Char('y'));
+    let status = s.app.status.clone().unwrap();
+    assert!(status.starts_with(&format!("✓ Minutes of the meeting of {} approved", previous.date)), "{status}");
+    let approved = s.store.meeting(previous.id).unwrap();
+    assert!(approved.approved_at.is_some());
+    assert_eq!(approved.approved_by.as_deref(), Some("chair"));
+    assert!(s.app.meeting.approved_at.is_none(), "this meeting's own record stays open");
+
+    // Asked again: it says when, and asks nothing.
+    s.key(KeyCode::Char('A'));
+    assert!(matches!(s.app.overlay, Overlay::None));
+    assert!(s.app.status.as_deref().unwrap().contains("were approved on"), "{:?}", s.app.status);
+
+    // A read-only screen cannot approve.
+    let mut viewer = screen(Mode { read_only: true, ..Mode::default() }, true);
+    viewer.key(KeyCode::Char('A'));
+    assert!(matches!(viewer.app.overlay, Overlay::None));
+    assert!(viewer.app.status.as_deref().unwrap().starts_with("Read-only"), "{:?}", viewer.app.status);
 }

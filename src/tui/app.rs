@@ -70,6 +70,11 @@ pub enum Overlay {
     Form(Box<Form>),
     Search(Box<Search>),
     ConfirmQuit,
+    /// `A`: approve these minutes (the previous meeting's)? y / n
+    ConfirmApprove {
+        meeting: i64,
+        date: String,
+    },
 }
 
 /// A write the loop performs, then reloads.
@@ -87,6 +92,10 @@ pub enum Effect {
         text: String,
     },
     UpdateAttendance(AttendanceChange),
+    /// `A`: find the previous meeting and ask before approving its minutes.
+    AskApproval,
+    /// `y` to that question: the minutes of this meeting are agreed.
+    Approve(i64),
     Undo,
     Search(String),
     /// `U`: make again what `u` took back.
@@ -105,9 +114,10 @@ impl Effect {
             | Effect::UpdateAction { .. }
             | Effect::RecordDecision { .. }
             | Effect::UpdateAttendance(_)
+            | Effect::Approve(_)
             | Effect::Undo
             | Effect::Redo => true,
-            Effect::Search(_) | Effect::History | Effect::Reload => false,
+            Effect::Search(_) | Effect::History | Effect::Reload | Effect::AskApproval => false,
         }
     }
 }

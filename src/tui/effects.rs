@@ -231,6 +231,31 @@ impl App {
                     Err(e) => self.form_error(e),
                 }
             }
+            Effect::AskApproval => {
+                match store.previous_meeting(&self.meeting)? {
+                    None => self.status = Some("No earlier meeting: there are no minutes to approve".into()),
+                    Some(p) => match &p.approved_at {
+                        Some(at) => {
+                            let on = at.get(..10).unwrap_or(at);
+                            self.status =
+                                Some(format!("The minutes of the meeting of {} were approved on {on}", p.date));
+                        }
+                        None => self.overlay = Overlay::ConfirmApprove { meeting: p.id, date: p.date },
+                    },
+                }
+                return Ok(());
+            }
+            // Not on the undo stack: reopening approved minutes needs a
+            // reason (`qprm meeting reopen`), which a key cannot give.
+            Effect::Approve(id) => match store.approve_meeting(id, self.today, store.clock().now()) {
+                Ok(m) => {
+                    self.status = Some(format!(
+                        "✓ Minutes of the meeting of {} approved: its record is locked (qprm meeting reopen {} --note WHY)",
+                        m.date, m.date
+                    ))
+                }
+                Err(e) => self.status = Some(format!("Not approved: {}", screen_words(&e))),
+            },
             Effect::Undo | Effect::Redo => {
                 let redo = matches!(effect, Effect::Redo);
                 let stack = if redo { &mut self.redo } else { &mut self.undo };

@@ -24,6 +24,8 @@ pub enum Action {
     Edit,
     EarlierDecisions,
     Attendance,
+    /// `A`: agree the previous meeting's minutes (asks first).
+    ApprovePrevious,
     Undo,
     Redo,
     Drop,
@@ -48,6 +50,7 @@ impl Action {
                 | Action::CycleStatus
                 | Action::Edit
                 | Action::Attendance
+                | Action::ApprovePrevious
                 | Action::Undo
                 | Action::Redo
                 | Action::Drop
@@ -107,6 +110,13 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Char('D')], "D", Action::Drop, "drop the selected action, with the reason", None),
     b(&[Char('p')], "p", Action::EarlierDecisions, "show or hide earlier decisions for this service", None),
     b(&[Char('w')], "w", Action::Attendance, "who is here: add someone present or an apology, or remove a name", None),
+    b(
+        &[Char('A')],
+        "A",
+        Action::ApprovePrevious,
+        "agree the previous meeting's minutes (asks first, then locks them)",
+        None,
+    ),
     b(&[Char('u')], "u", Action::Undo, "undo the last change made from this screen", Some("undo")),
     b(&[Char('U')], "U", Action::Redo, "redo what u undid", None),
     b(&[Char('h')], "h", Action::ToggleWithdrawn, "show or hide withdrawn decisions and undone actions", None),

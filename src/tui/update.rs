@@ -39,6 +39,13 @@ impl App {
                 }
                 return None;
             }
+            Overlay::ConfirmApprove { meeting, date } => {
+                if key.code == KeyCode::Char('y') {
+                    return Some(Effect::Approve(meeting));
+                }
+                self.status = Some(format!("Not approved: the minutes of the meeting of {date} are unchanged"));
+                return None;
+            }
             Overlay::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('q')) {
                     self.quit = true;
@@ -149,6 +156,7 @@ impl App {
                 self.overlay = Overlay::Form(Box::new(Form::decision(service.as_deref())));
             }
             Action::Attendance => self.overlay = Overlay::Form(Box::new(Form::attendance())),
+            Action::ApprovePrevious => return Some(Effect::AskApproval),
             Action::MarkDone | Action::CycleStatus | Action::CarryForward | Action::Edit | Action::Drop => {
                 return self.on_action_key(action);
             }

@@ -56,6 +56,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
             let mut state = ListState::default().with_selected((!search.hits.is_empty()).then_some(search.selected));
             frame.render_stateful_widget(List::new(items).highlight_style(theme.selected()), list, &mut state);
         }
+        Overlay::ConfirmApprove { date, .. } => {
+            let text =
+                format!("Approve the minutes of the meeting of {}? Its record is then locked. y / n", clean(date));
+            let r = popup(area, 52, 4);
+            frame.render_widget(Clear, r);
+            let body = Paragraph::new(text).wrap(ratatui::widgets::Wrap { trim: true });
+            frame.render_widget(body.block(frame_block("Approve minutes".into(), theme)), r);
+        }
         Overlay::ConfirmQuit => {
             let r = popup(area, 44, 3);
             frame.render_widget(Clear, r);
