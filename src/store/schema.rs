@@ -19,6 +19,9 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("schema_v5.sql")),
     Migration::Sql(include_str!("schema_v6.sql")),
     Migration::Rust(one_owner_per_name),
+    // Schema v11 once merged (v8-v10 are other branches'). IF NOT EXISTS:
+    // tests wind files back to older versions without dropping its indexes.
+    Migration::Sql(include_str!("schema_v11.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is
