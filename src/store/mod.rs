@@ -35,7 +35,7 @@ pub use minutes::{
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
-pub use search::{SearchHit, SearchKind, fts_query};
+pub use search::{CANDIDATES, SearchHit, SearchKind, SearchResults, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ListPart, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::error::{Error, Result};
