@@ -82,17 +82,21 @@ impl Store {
     /// best first, with whether more matches exist. FTS5 walks matches
     /// newest first (highest rowid) and stops after the candidates, so the
     /// per-match ranking is bounded however common the words (BM25's word
-    /// statistics still read each word's list once); a last query reads
-    /// the few hits' details and snippets.
+    /// statistics still read each word's list once).
     pub fn search_ranked(&self, text: &str, limit: u32) -> Result<SearchResults> {
         let Some(query) = fts_query(text) else { return Ok(SearchResults::default()) };
+        // One statement per end of the index, each reading every column
+        // it needs: each FTS5 statement merges the words' prefix lists
+        // again, so a second one for details would cost as much as this.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT rowid, bm25(search_index, 0, 0, 0, 0, 0, 2.0, 1.0) FROM search_index
-             WHERE search_index MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3",
+            "SELECT s.kind, s.ref, s.service, s.period, s.meeting, m.date, s.title, s.body,
+                    snippet(search_index, 6, '[', ']', '…', 12), bm25(search_index, 0, 0, 0, 0, 0, 2.0, 1.0), s.rowid
+             FROM search_index s LEFT JOIN meetings m ON m.id = s.meeting
+             WHERE search_index MATCH ?1 AND s.rowid < ?2 ORDER BY s.rowid DESC LIMIT ?3",
         )?;
-        let mut candidates = |below: i64| -> Result<(Vec<(f64, i64)>, bool)> {
-            let mut rows: Vec<(f64, i64)> = stmt
-                .query_map(params![query, below, CANDIDATES as i64 + 1], |r| Ok((r.get(1)?, r.get(0)?)))?
+        let mut candidates = |below: i64| -> Result<(Vec<(SearchHit, i64)>, bool)> {
+            let mut rows: Vec<(SearchHit, i64)> = stmt
+                .query_map(params![query, below, CANDIDATES as i64 + 1], |r| Ok((hit(r)?, r.get(10)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let beyond = rows.len() > CANDIDATES;
             rows.truncate(CANDIDATES);
@@ -111,7 +115,7 @@ impl Store {
                 [],
                 |r| r.get(0),
             )?;
-            let oldest = ranked.last().map_or(i64::MAX, |&(_, id)| id);
+            let oldest = ranked.last().map_or(i64::MAX, |(_, id)| *id);
             let (low, more) = candidates(records.min(oldest))?;
             ranked.extend(low);
             beyond |= more;
@@ -119,53 +123,29 @@ impl Store {
         drop(stmt);
         let count = ranked.len();
         // Best first; equal ranks newest first, so the order is stable.
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+        ranked.sort_by(|a, b| a.0.rank.total_cmp(&b.0.rank).then(b.1.cmp(&a.1)));
         ranked.truncate(limit as usize);
-        let mut hits = Vec::with_capacity(ranked.len());
-        if !ranked.is_empty() {
-            // Row ids from the query above, so plain integers in the SQL.
-            let ids: Vec<String> = ranked.iter().map(|(_, id)| id.to_string()).collect();
-            let sql = format!(
-                "SELECT s.rowid, s.kind, s.ref, s.service, s.period, s.meeting, m.date, s.title, s.body,
-                        snippet(search_index, 6, '[', ']', '…', 12)
-                 FROM search_index s LEFT JOIN meetings m ON m.id = s.meeting
-                 WHERE search_index MATCH ?1 AND s.rowid IN ({})",
-                ids.join(",")
-            );
-            let mut stmt = self.conn.prepare(&sql)?;
-            let mut found: std::collections::HashMap<i64, SearchHit> = std::collections::HashMap::new();
-            let rows = stmt.query_map(params![query], |r| {
-                let kind: String = r.get(1)?;
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    SearchHit {
-                        kind: SearchKind::parse(&kind).ok_or_else(|| {
-                            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, kind.into())
-                        })?,
-                        reference: r.get(2)?,
-                        service: r.get(3)?,
-                        period: r.get(4)?,
-                        meeting: r.get(5)?,
-                        meeting_date: r.get(6)?,
-                        title: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                        text: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
-                        snippet: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
-                        rank: 0.0,
-                    },
-                ))
-            })?;
-            for row in rows {
-                let (id, hit) = row?;
-                found.insert(id, hit);
-            }
-            for (rank, id) in ranked {
-                if let Some(hit) = found.remove(&id) {
-                    hits.push(SearchHit { rank, ..hit });
-                }
-            }
-        }
-        Ok(SearchResults { hits, ranked: count, beyond })
+        Ok(SearchResults { hits: ranked.into_iter().map(|(h, _)| h).collect(), ranked: count, beyond })
     }
+}
+
+/// One search row: kind, ref, service, period, meeting, meeting date,
+/// title, body, snippet, rank.
+fn hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
+    let kind: String = r.get(0)?;
+    Ok(SearchHit {
+        kind: SearchKind::parse(&kind)
+            .ok_or_else(|| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, kind.into()))?,
+        reference: r.get(1)?,
+        service: r.get(2)?,
+        period: r.get(3)?,
+        meeting: r.get(4)?,
+        meeting_date: r.get(5)?,
+        title: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        text: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+        snippet: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+        rank: r.get(9)?,
+    })
 }
 
 #[cfg(test)]
