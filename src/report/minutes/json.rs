@@ -77,7 +77,7 @@ impl<'w> JsonWriter<'w> {
         self.o.buf.push(']');
     }
 
-    fn to_carried(&mut self) {
+    fn open_carried(&mut self) {
         if let Phase::New { rows } = self.phase {
             self.close_array(rows, self.depth);
             self.key(self.depth, "carried_forward", false);
@@ -150,7 +150,7 @@ impl MinutesSink for JsonWriter<'_> {
     }
 
     fn carried(&mut self, c: &CarriedAction) -> Result<()> {
-        self.to_carried();
+        self.open_carried();
         if let Phase::Carried { rows } = self.phase {
             self.element(rows, self.depth + 1, c)?;
             self.phase = Phase::Carried { rows: rows + 1 };
@@ -159,7 +159,7 @@ impl MinutesSink for JsonWriter<'_> {
     }
 
     fn end_part(&mut self) -> Result<()> {
-        self.to_carried();
+        self.open_carried();
         if let Phase::Carried { rows } = self.phase {
             self.close_array(rows, self.depth);
         }

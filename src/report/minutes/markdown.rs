@@ -32,7 +32,7 @@ impl<'w> MarkdownWriter<'w> {
     }
 
     /// Ends the new actions and opens the carried-forward ones, once.
-    fn to_carried(&mut self) {
+    fn open_carried(&mut self) {
         let o = &mut self.o.buf;
         if let Phase::New { rows } = self.phase {
             if rows > 0 {
@@ -156,7 +156,7 @@ impl MinutesSink for MarkdownWriter<'_> {
     }
 
     fn carried(&mut self, c: &CarriedAction) -> Result<()> {
-        self.to_carried();
+        self.open_carried();
         if let Phase::Carried { rows } = &mut self.phase {
             *rows += 1;
         }
@@ -178,7 +178,7 @@ impl MinutesSink for MarkdownWriter<'_> {
     }
 
     fn end_part(&mut self) -> Result<()> {
-        self.to_carried();
+        self.open_carried();
         if let Phase::Carried { rows } = self.phase
             && rows > 0
         {
