@@ -5,25 +5,30 @@
 #     through the owner index with the owner's exact name;
 #   - Taskwarrior 2.6 listing an owner's tasks among 50,000 actions imported
 #     as tasks (owner as project);
-# plus search, kpi, minutes and decisions, the peak memory of each, and the
-# meeting screen's first frame and peak memory (pseudo-terminal harness).
+#   - for the minutes of the latest meeting, the sqlite3 shell dumping the
+#     same actions (carried forward and raised there) with their changes at
+#     that meeting;
+# plus search, kpi and decisions, the peak memory of each, and the meeting
+# screen's first frame and peak memory (pseudo-terminal harness).
 #
 # Usage: benches/compare.sh            (RUNS=30 by default)
 # Needs: the Rust toolchain; sqlite3 for the floor; optional: hyperfine (else
 # a plain loop times each command), taskwarrior, GNU time (/usr/bin/time).
 # On Debian/Ubuntu: apt-get install sqlite3 hyperfine taskwarrior time
-# Files are kept in target/qprm-bench (the 1M-action database is ~700 MB).
+# Files are kept in target/qprm-bench (the 1M-action database is ~700 MB);
+# target/ is $CARGO_TARGET_DIR when that is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RUNS=${RUNS:-30}
 OWNER="Team Manager 3, service-03"
 PROJECT="Team_Manager_3_service-03"
-DIR=target/qprm-bench
+TARGET=${CARGO_TARGET_DIR:-target}
+DIR=$TARGET/qprm-bench
 BIG=${QPRM_BENCH_DB:-$DIR/big-10y-1m.db}
 SMALL=$DIR/tw-50k.db
 TASKDIR=$DIR/taskwarrior
-QPRM=target/release/qprm
+QPRM=$TARGET/release/qprm
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -36,11 +41,22 @@ fi
 # Any schema upgrade happens here, not inside a timed run.
 "$QPRM" --db "$BIG" actions --owner "$OWNER" >/dev/null
 LATEST=$("$QPRM" --db "$BIG" meeting list --json | sed -n 's/.*"date": *"\([0-9-]*\)".*/\1/p' | head -1)
+LATEST_ID=$("$QPRM" --db "$BIG" meeting list --json | sed -n 's/^    "id": *\([0-9]*\).*/\1/p' | head -1)
 
 # One line: hyperfine splits a command like a shell does.
 FLOOR_SQL="SELECT a.ref, a.text, o.name AS owner, a.service_id, a.due, a.status, a.meeting_id,"
 FLOOR_SQL+=" a.indicator_code, a.source, a.created_at, a.updated_at FROM owners o JOIN actions a ON a.owner_id = o.id"
 FLOOR_SQL+=" WHERE o.name = '$OWNER' AND a.status IN ('open', 'in_progress') ORDER BY a.due, a.id"
+
+# The minutes' floor: the latest meeting's actions (open ones from earlier
+# meetings, those raised or closed there) with their changes at it, through
+# the same indexes the minutes use for the history (action, then meeting).
+DUMP_SQL="SELECT a.service_id, a.ref, a.text, o.name, a.due, a.status, h.at, h.field, h.old, h.new, h.note"
+DUMP_SQL+=" FROM actions a JOIN owners o ON o.id = a.owner_id"
+DUMP_SQL+=" LEFT JOIN action_history h ON h.action_id = a.id AND +h.meeting_id = $LATEST_ID"
+DUMP_SQL+=" WHERE a.meeting_id <= $LATEST_ID AND (a.status IN ('open', 'in_progress') OR a.meeting_id = $LATEST_ID"
+DUMP_SQL+=" OR a.id IN (SELECT action_id FROM action_history WHERE meeting_id = $LATEST_ID AND field = 'status'"
+DUMP_SQL+=" AND new IN ('done', 'dropped'))) ORDER BY a.service_id, a.due, a.id"
 
 # median_ms CMD...: median wall time of RUNS runs, in milliseconds.
 median_ms() {
@@ -142,11 +158,22 @@ else
   echo "(install taskwarrior and sqlite3 for the Taskwarrior comparison)"
 fi
 
-for args in "search supervision audit" "kpi --service service-03" "kpi S03-K1" \
-  "decisions --service service-03 --from 2025-01" "minutes $LATEST"; do
+for args in "search supervision audit" "search health assessments" "search team manager" "search a" \
+  "kpi --service service-03" "kpi S03-K1" "decisions --service service-03 --from 2025-01"; do
   # shellcheck disable=SC2086 # the words are the command's arguments
   row "qprm $args" "$(median_ms "$QPRM" --db "$BIG" $args)" "$(peak_mb "$QPRM" --db "$BIG" $args)"
 done
+
+minutes=$(median_ms "$QPRM" --db "$BIG" minutes "$LATEST")
+if have sqlite3; then
+  dump=$(median_ms sqlite3 "$BIG" "$DUMP_SQL")
+  row "sqlite3 shell, the minutes' rows (the floor)" "$dump" "$(peak_mb sqlite3 "$BIG" "$DUMP_SQL")"
+  row "qprm minutes $LATEST" "$minutes" "$(peak_mb "$QPRM" --db "$BIG" minutes "$LATEST")" \
+    "$(ratio "$minutes" "$dump" "%.2fx the floor (target <= 1.5x)")"
+else
+  row "qprm minutes $LATEST" "$minutes" "$(peak_mb "$QPRM" --db "$BIG" minutes "$LATEST")" \
+    "(install sqlite3 for the floor)"
+fi
 
 echo
 if have sqlite3; then

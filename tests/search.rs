@@ -112,3 +112,67 @@ fn search_command_output_and_errors() {
         assert!(json[0].get(key).is_some(), "{key}");
     }
 }
+
+/// `search` says when matches exist beyond those shown: past `--limit`, and
+/// past the ranked candidates; `--json` stays an array whose rows say it.
+#[test]
+fn search_says_when_more_matches_exist() {
+    let db = TestDb::with_meeting();
+    let all = db.cmd().args(["search", "supervision", "--limit", "1000"]).output().unwrap();
+    let text = String::from_utf8_lossy(&all.stdout);
+    assert!(!text.contains("more exist") && !text.contains("More matches"), "every match shown: {text}");
+    let json = stdout_json(&db.cmd().args(["search", "supervision", "--json", "--limit", "1000"]).output().unwrap());
+    let total = json.as_array().unwrap().len();
+    assert!(total > 3, "the sample data has several supervision matches");
+    assert!(json.as_array().unwrap().iter().all(|h| h["more"] == false));
+
+    let some = db.cmd().args(["search", "supervision", "--limit", "3"]).output().unwrap();
+    let text = String::from_utf8_lossy(&some.stdout);
+    assert!(text.contains(&format!("3 of {total} matches shown; more exist (--limit N shows more).")), "{text}");
+    let json = stdout_json(&db.cmd().args(["search", "supervision", "--json", "--limit", "3"]).output().unwrap());
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert!(json.as_array().unwrap().iter().all(|h| h["more"] == true));
+}
+
+/// More matches than are ranked: the newest `CANDIDATES` are ranked (and
+/// the newest decisions, findings and feedback), the best of them first,
+/// and both outputs say that more exist.
+#[test]
+fn a_common_word_ranks_a_bounded_set_with_the_best_first() {
+    let db = TestDb::with_meeting();
+    let many = qprm::store::CANDIDATES + 200;
+    {
+        let conn = rusqlite::Connection::open(&db.path).unwrap();
+        // Long texts that mention the word once; the focused one sits in
+        // the middle of the newest, so neither first nor last by age.
+        conn.execute_batch(&format!(
+            "BEGIN;
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {many})
+             INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, created_at, updated_at)
+             SELECT 'Z' || i,
+                    CASE WHEN i = {many} - 300 THEN 'Zebrafish zebrafish zebrafish'
+                         ELSE 'A long action about budgets, staffing, training, estates and one zebrafish ' || i END,
+                    (SELECT min(id) FROM owners), 'early-help', '2024-01-31', 'open', NULL,
+                    '2023-11-01T00:00:00Z', '2023-11-01T00:00:00Z'
+             FROM n;
+             COMMIT;"
+        ))
+        .unwrap();
+    }
+    db.cmd().args(["decision", "add", "Zebrafish zebrafish zebrafish zebrafish", "--meeting", "1"]).assert().success();
+    let store = Store::open(&db.path, "test").unwrap();
+    let found = store.search_ranked("zebrafish", 5).unwrap();
+    assert!(found.beyond && found.more(), "{} matches, {} ranked", many + 1, found.ranked);
+    assert_eq!(found.hits.len(), 5);
+    assert_eq!(found.hits[0].kind, SearchKind::Decision, "the decision, though among the oldest rows, is ranked");
+    assert_eq!(found.hits[1].reference, format!("Z{}", many - 300), "the focused action next");
+    assert!(found.hits.windows(2).all(|w| w[0].rank <= w[1].rank), "best first");
+
+    let out = db.cmd().args(["search", "zebrafish", "--limit", "5"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("More matches exist: only the newest"), "{text}");
+    assert!(text.contains("add words to narrow the search"), "{text}");
+    let json = stdout_json(&db.cmd().args(["search", "zebrafish", "--json", "--limit", "5"]).output().unwrap());
+    assert_eq!(json[0]["kind"], "decision");
+    assert!(json.as_array().unwrap().iter().all(|h| h["more"] == true));
+}

@@ -69,29 +69,57 @@ pub fn run(ctx: &mut Ctx<'_>, cmd: ExportCommand) -> Result<()> {
 }
 
 pub fn minutes(ctx: &mut Ctx<'_>, meeting: &str, format: &str, output: Option<std::path::PathBuf>) -> Result<()> {
+    use crate::report::minutes::{HtmlWriter, JsonWriter, MarkdownWriter};
     if !["md", "html", "json"].contains(&format) {
         return Err(Error::invalid(format!("--format: '{}' is not one of md, html, json", clean(format))));
     }
     let store = ctx.open_existing()?;
     let m = store.find_meeting(meeting)?;
-    let minutes = store.minutes(m.id)?;
-    let text = match format {
-        "md" => crate::report::minutes::markdown(&minutes),
-        "html" => crate::report::minutes::html(&minutes),
-        _ => {
-            let mut json = Vec::new();
-            super::json::write_pretty(&mut json, &minutes).map_err(|e| Error::io("writing JSON", e.into()))?;
-            json.push(b'\n');
-            String::from_utf8(json).map_err(|e| Error::invalid(format!("writing JSON: {e}")))?
-        }
+    // Written as the store reads it: to standard output directly, to a file
+    // through a temporary file renamed into place once complete.
+    let mut file = match &output {
+        Some(path) => Some(Temporary::beside(path)?),
+        None => None,
     };
-    match output {
-        Some(path) => {
-            write_atomically(&path, text.as_bytes())?;
-            eprintln!("{}", clean(&format!("minutes of meeting {} ({}) written to {}", m.id, m.date, path.display())));
-            Ok(())
-        }
-        None => ctx.out.write_all(text.as_bytes()).map_err(super::write_err),
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, &mut *ctx.out);
+    let dest: &mut dyn Write = match &mut file {
+        Some(f) => &mut f.writer,
+        None => &mut stdout,
+    };
+    match format {
+        "md" => store.write_minutes(m.id, &mut MarkdownWriter::new(dest))?,
+        "html" => store.write_minutes(m.id, &mut HtmlWriter::new(dest))?,
+        _ => store.write_minutes(m.id, &mut JsonWriter::new(dest))?,
+    }
+    stdout.flush().map_err(super::write_err)?;
+    if let (Some(f), Some(path)) = (file, output) {
+        f.persist(&path)?;
+        eprintln!("{}", clean(&format!("minutes of meeting {} ({}) written to {}", m.id, m.date, path.display())));
+    }
+    Ok(())
+}
+
+/// A file being written beside its final name, renamed into place once
+/// complete: a failed run never leaves half a document behind.
+struct Temporary {
+    writer: std::io::BufWriter<tempfile::NamedTempFile>,
+    label: String,
+}
+
+impl Temporary {
+    fn beside(path: &Path) -> Result<Temporary> {
+        let label = clean(&path.display().to_string());
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| Error::io(format!("{label}: cannot write beside it"), e))?;
+        Ok(Temporary { writer: std::io::BufWriter::with_capacity(64 * 1024, tmp), label })
+    }
+
+    fn persist(self, path: &Path) -> Result<()> {
+        let label = self.label;
+        let tmp = self.writer.into_inner().map_err(|e| Error::io(format!("{label}: writing"), e.into_error()))?;
+        tmp.persist(path).map_err(|e| Error::io(format!("{label}: saving"), e.error))?;
+        Ok(())
     }
 }
 

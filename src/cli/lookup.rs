@@ -128,15 +128,25 @@ pub fn search(ctx: &mut Ctx<'_>, text: &str, limit: u32, json: bool) -> Result<(
         return Err(Error::invalid("give some words to search for, e.g. qprm search supervision"));
     }
     let store = ctx.open_existing()?;
-    let hits = store.search(text, limit.clamp(1, 1000))?;
+    let found = store.search_ranked(text, limit.clamp(1, 1000))?;
     if json {
-        return ctx.json(&hits);
+        /// A hit as `--json` writes it: `more` says matches exist beyond
+        /// these rows, so the output stays an array of hits.
+        #[derive(serde::Serialize)]
+        struct Row<'a> {
+            #[serde(flatten)]
+            hit: &'a crate::store::SearchHit,
+            more: bool,
+        }
+        let more = found.more();
+        let rows: Vec<Row<'_>> = found.hits.iter().map(|hit| Row { hit, more }).collect();
+        return ctx.json(&rows);
     }
-    if hits.is_empty() {
+    if found.hits.is_empty() {
         return ctx.line(format!("nothing found for '{}'", clean(text)));
     }
     let mut t = Table::new(&[("kind", Whole), ("ref", Whole), ("where", Upto(40)), ("match", Text)]);
-    for h in &hits {
+    for h in &found.hits {
         let place = match (&h.meeting_date, &h.period) {
             (Some(d), _) => format!("meeting {d}"),
             (None, Some(p)) => p.clone(),
@@ -155,5 +165,24 @@ pub fn search(ctx: &mut Ctx<'_>, text: &str, limit: u32, json: bool) -> Result<(
             format!("{title}{}", h.snippet).into(),
         ]);
     }
-    ctx.table(&t)
+    ctx.table(&t)?;
+    if let Some(line) = more_words(&found) {
+        ctx.line(line)?;
+    }
+    Ok(())
+}
+
+/// What a search left out, in words, or nothing when every match is shown.
+fn more_words(found: &crate::store::SearchResults) -> Option<String> {
+    let shown = found.hits.len();
+    if found.beyond {
+        Some(format!(
+            "More matches exist: only the newest {} were ranked, and these are the best {shown}; add words to narrow the search.",
+            found.ranked
+        ))
+    } else if found.more() {
+        Some(format!("{shown} of {} matches shown; more exist (--limit N shows more).", found.ranked))
+    } else {
+        None
+    }
 }

@@ -140,26 +140,35 @@ pub(super) fn history_entry(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Re
 const SELECT_BY_OWNER: &str = concat!(action_columns!(), " FROM owners o CROSS JOIN actions a ON a.owner_id = o.id");
 
 pub(super) fn row_to_action(r: &rusqlite::Row<'_>, today: &str) -> rusqlite::Result<(ActionRecord, i64)> {
-    let status_text: String = r.get(5)?;
+    row_to_action_at(r, 0, today)
+}
+
+/// `row_to_action` for a row whose action columns start at column `first`.
+pub(super) fn row_to_action_at(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+    today: &str,
+) -> rusqlite::Result<(ActionRecord, i64)> {
+    let status_text: String = r.get(first + 5)?;
     let status = ActionStatus::parse(&status_text).unwrap_or(ActionStatus::Open);
-    let due: String = r.get(4)?;
+    let due: String = r.get(first + 4)?;
     Ok((
         ActionRecord {
-            reference: r.get(0)?,
-            text: r.get(1)?,
-            owner: r.get(2)?,
-            service: r.get(3)?,
+            reference: r.get(first)?,
+            text: r.get(first + 1)?,
+            owner: r.get(first + 2)?,
+            service: r.get(first + 3)?,
             overdue: !status.is_closed() && due.as_str() < today,
             due,
             status,
-            meeting: r.get(6)?,
-            indicator: r.get(7)?,
-            source: r.get(8)?,
-            created_at: r.get(9)?,
-            updated_at: r.get(10)?,
+            meeting: r.get(first + 6)?,
+            indicator: r.get(first + 7)?,
+            source: r.get(first + 8)?,
+            created_at: r.get(first + 9)?,
+            updated_at: r.get(first + 10)?,
             history: None,
         },
-        r.get(11)?,
+        r.get(first + 11)?,
     ))
 }
 

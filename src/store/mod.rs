@@ -29,12 +29,15 @@ pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
-pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting, net_updates};
+pub use minutes::{
+    Business, BusinessStart, CarriedAction, Minutes, MinutesService, MinutesSink, Opening, OwnerSummary,
+    PreviousMeeting, ServiceHeading, net_updates,
+};
 pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{ChairTimer, ChairWatch, Claim, Position, Presence, STALE};
-pub use search::{SearchHit, SearchKind, fts_query};
-pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
+pub use search::{CANDIDATES, SearchHit, SearchKind, SearchResults, fts_query};
+pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ListPart, ServiceView, TREND_MONTHS, ViewAction};
 
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};

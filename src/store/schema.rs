@@ -21,6 +21,9 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Rust(one_owner_per_name),
     // The chair's selected row and timer in its published position.
     Migration::Sql(include_str!("schema_v8.sql")),
+    // Indexes for the minutes of a late meeting. IF NOT EXISTS: tests wind
+    // files back to older versions without dropping them.
+    Migration::Sql(include_str!("schema_v9.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

@@ -64,27 +64,86 @@ pub struct ActionsPage {
 /// then those raised at this meeting; each part by due date. Actions raised
 /// at a later meeting are not this meeting's. The order depends on nothing
 /// a status change alters, so `x` or `s` never moves an action. Each part
-/// is read through its own index, keys only (the service's open actions
-/// from a covering index); one sort orders the few thousand keys. ?1 is the
-/// service (`IS`, so NULL means meeting-wide), ?2 the meeting, ?3 whether
-/// actions raised here and then dropped (undone) are listed: the minutes
-/// and the screen leave them out unless the screen is asked (`h`).
-const LIST_ORDER: &str = "SELECT id, carried FROM (
-    SELECT a.due, a.meeting_id AS m, a.id, 1 AS carried FROM actions a INDEXED BY actions_service_open
-     WHERE a.service_id IS ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2
+/// is read through its own index (the service's open actions from a
+/// covering index); one sort orders the rows. ?1 is the service (`IS`, so
+/// NULL means meeting-wide), ?2 the meeting, ?3 whether actions raised here
+/// and then dropped (undone) are listed: the minutes and the screen leave
+/// them out unless the screen is asked (`h`); ?4 which part: NULL both, 1
+/// only those carried forward, 0 only those raised here (a constant test,
+/// so a part left out is never read).
+///
+/// `list_order!(columns, join, open_index)` spells the query with more
+/// columns after `due, m, id, carried` (from `a` and what `join` adds), the
+/// open actions read through `open_index`: `LIST_ORDER` reads keys alone,
+/// `LIST_ROWS` whole rows for the minutes.
+macro_rules! list_order {
+    ($columns:literal, $join:literal, $open_index:literal) => {
+        concat!(
+            "SELECT * FROM (
+    SELECT a.due, a.meeting_id AS m, a.id, 1 AS carried",
+            $columns,
+            " FROM actions a INDEXED BY ",
+            $open_index,
+            $join,
+            "
+     WHERE a.service_id IS ?1 AND a.status IN ('open', 'in_progress') AND a.meeting_id IS NOT ?2 AND ?4 IS NOT 0
     UNION ALL
     -- Driven from this meeting's closures, never a scan of every closed action.
-    SELECT a.due, a.meeting_id, a.id, 1 FROM actions a NOT INDEXED
+    SELECT a.due, a.meeting_id, a.id, 1",
+            $columns,
+            " FROM actions a NOT INDEXED",
+            $join,
+            "
      WHERE a.id IN (SELECT action_id FROM action_history
                     WHERE meeting_id = ?2 AND field = 'status' AND new IN ('done', 'dropped'))
-       AND a.service_id IS ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2
+       AND a.service_id IS ?1 AND a.status IN ('done', 'dropped') AND a.meeting_id IS NOT ?2 AND ?4 IS NOT 0
     UNION ALL
     -- Raised here; one dropped (undone) is listed only when asked for (?3).
-    SELECT a.due, a.meeting_id, a.id, 0 FROM actions a WHERE a.meeting_id = ?2 AND a.service_id IS ?1
-       AND (?3 OR a.status != 'dropped'))
+    SELECT a.due, a.meeting_id, a.id, 0",
+            $columns,
+            " FROM actions a",
+            $join,
+            " WHERE a.meeting_id = ?2 AND a.service_id IS ?1
+       AND (?3 OR a.status != 'dropped') AND ?4 IS NOT 1)
   WHERE m IS NULL OR m NOT IN (
     SELECT l.id FROM meetings l, meetings t WHERE t.id = ?2 AND (l.date > t.date OR (l.date = t.date AND l.id > t.id)))
-  ORDER BY carried DESC, due, m, id";
+  ORDER BY carried DESC, due, m, id"
+        )
+    };
+}
+
+/// The list's keys: `due, m, id, carried`, read from index keys alone.
+const LIST_ORDER: &str = list_order!("", "", "actions_service_open");
+
+/// The list's whole rows for the minutes: `due, m, id, carried`, then the
+/// columns `actions::row_to_action` reads, from column 4. The open actions
+/// come from a covering index that holds every column (schema v9), so a
+/// service's thousands of open actions are read from adjacent index pages,
+/// not one table page each.
+pub(super) const LIST_ROWS: &str = list_order!(
+    ", a.ref, a.text, o.name, a.service_id, a.due, a.status, a.meeting_id, a.indicator_code, a.source,
+        a.created_at, a.updated_at, a.id",
+    " JOIN owners o ON o.id = a.owner_id",
+    "actions_service_open_rows"
+);
+
+/// Which part of the list to read (`?4` of `list_order!`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListPart {
+    Both,
+    CarriedForward,
+    RaisedHere,
+}
+
+impl ListPart {
+    pub(super) fn param(self) -> Option<i64> {
+        match self {
+            ListPart::Both => None,
+            ListPart::CarriedForward => Some(1),
+            ListPart::RaisedHere => Some(0),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceView {
@@ -196,7 +255,7 @@ impl Store {
     ) -> Result<ActionsPage> {
         let mut stmt = self.conn.prepare_cached(LIST_ORDER)?;
         let keys: Vec<(i64, bool)> = stmt
-            .query_map(params![service, meeting, with_undone], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![service, meeting, with_undone, ListPart::Both.param()], |r| Ok((r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
         let total = keys.len();
@@ -225,7 +284,47 @@ impl Store {
     /// The whole of a meeting's actions for a service (or meeting-wide):
     /// the list the Actions section pages through, in its order.
     pub fn meeting_actions(&self, meeting: i64, service: Option<&str>, today: NaiveDate) -> Result<Vec<ViewAction>> {
-        Ok(self.meeting_actions_page(meeting, service, today, (0, usize::MAX / 2), false)?.rows)
+        let mut rows = Vec::new();
+        self.for_each_listed(meeting, service, today, ListPart::Both, |a| {
+            rows.push(a);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// How many actions each part of the list holds: (carried forward,
+    /// raised here), as the minutes list them (undone actions left out).
+    pub fn listed_counts(&self, meeting: i64, service: Option<&str>) -> Result<(usize, usize)> {
+        let mut stmt = self.conn.prepare_cached(LIST_ORDER)?;
+        let mut rows = stmt.query(params![service, meeting, false, ListPart::Both.param()])?;
+        let (mut carried, mut raised) = (0, 0);
+        while let Some(r) = rows.next()? {
+            if r.get::<_, bool>(3)? { carried += 1 } else { raised += 1 }
+        }
+        Ok((carried, raised))
+    }
+
+    /// Each of a meeting's actions for a service (or meeting-wide) in one
+    /// part of the list, in its order, handed to `each` as it is read: the
+    /// minutes write each row out before reading the next, so a list of
+    /// thousands is never held in memory. Undone actions are left out.
+    pub fn for_each_listed(
+        &self,
+        meeting: i64,
+        service: Option<&str>,
+        today: NaiveDate,
+        part: ListPart,
+        mut each: impl FnMut(ViewAction) -> Result<()>,
+    ) -> Result<()> {
+        let today = today.to_string();
+        let mut stmt = self.conn.prepare_cached(LIST_ROWS)?;
+        let mut rows = stmt.query(params![service, meeting, false, part.param()])?;
+        while let Some(r) = rows.next()? {
+            let carried_forward: bool = r.get(3)?;
+            let (action, id) = super::actions::row_to_action_at(r, 4, &today)?;
+            each(ViewAction { id, action, carried_forward })?;
+        }
+        Ok(())
     }
 
     /// Earlier decisions for a service (other meetings), newest first.
