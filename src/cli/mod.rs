@@ -493,7 +493,24 @@ pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
 /// Runs one parsed command line. The store's typed errors are worded here
 /// for a command line (what to type next).
 pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
-    dispatch(cli, ctx).map_err(worded)
+    // A command waiting for another's write lock says so on stderr.
+    crate::store::announce_waits(true);
+    let db = ctx.db_path().ok();
+    dispatch(cli, ctx).map_err(worded).map_err(|e| busy_worded(e, db.as_deref()))
+}
+
+/// The lock another process kept past our wait, as a command-line user
+/// reads it: what held it (when we can tell), that nothing changed, and
+/// what to do.
+fn busy_worded(e: Error, db: Option<&std::path::Path>) -> Error {
+    if !matches!(e, Error::Busy(None)) {
+        return e;
+    }
+    let why = db.map_or("another qprm is writing to it", crate::store::why_busy);
+    Error::Busy(Some(format!(
+        "the database stayed busy for {} s ({why}); nothing was changed. Try again when it has finished",
+        crate::store::COMMAND_WAIT.as_secs()
+    )))
 }
 
 /// A typed store error as a command-line user reads it: the same sentence

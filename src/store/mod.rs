@@ -10,6 +10,7 @@ mod decisions;
 mod find;
 mod generate;
 mod import;
+mod import_mark;
 mod kpi;
 mod meetings;
 mod minutes;
@@ -20,12 +21,14 @@ mod presence;
 mod schema;
 mod search;
 mod view;
+mod wait;
 
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, ExportRow, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
 pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
+pub use import_mark::import_running;
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
 pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting, net_updates};
@@ -34,6 +37,7 @@ pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{SearchHit, SearchKind, fts_query};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
+pub use wait::{COMMAND_WAIT, announce_waits, why_busy};
 
 use crate::error::{Error, Result};
 use crate::pack::Known;
@@ -73,7 +77,7 @@ impl Store {
     pub fn open(path: &Path, actor: &str) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         let (mut conn, registration) = open::connect(path, &label, open::Access::ReadWrite)?;
-        if let Err(e) = prepare_for_writing(&mut conn, &label) {
+        if let Err(e) = prepare_for_writing(&mut conn, &label, path) {
             // Whatever stopped it, closing must not write into the file.
             open::close_without_checkpoint(&conn);
             return Err(e);
@@ -199,6 +203,23 @@ impl Store {
         self.read_only = true;
         self.read_only_reason = Some("the database file was moved or deleted".into());
         true
+    }
+
+    /// For the meeting screen: a write waits for another process's lock
+    /// only this long, then fails as `Error::Busy`, so the screen can queue
+    /// it and keep drawing (tui/pending.rs).
+    pub fn wait_briefly(&self, wait: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
+    /// True when another process holds the write lock now (checked with
+    /// this connection's own wait, and nothing written).
+    pub fn write_lock_taken(&mut self) -> Result<bool> {
+        match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+            Ok(()) => Ok(false),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(true),
+            Err(e) => Err(e.into()),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -573,8 +594,8 @@ impl Store {
 /// Readies a new read-write connection: checks the file is ours (on this
 /// connection, before its first write, so the schema is read once per
 /// process), then WAL, foreign keys, durable commits, migrations.
-fn prepare_for_writing(conn: &mut Connection, label: &str) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn prepare_for_writing(conn: &mut Connection, label: &str, path: &Path) -> Result<()> {
+    wait::install(conn, path)?;
     refuse_foreign(conn, label)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // WAL lets readers (the projector, lookups) run while a writer commits;
