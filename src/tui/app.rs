@@ -217,10 +217,12 @@ pub struct App {
     pub following: bool,
     /// The draft last written to the store, to write only when it changes.
     last_draft: Option<(&'static str, String, Vec<String>)>,
-    /// The role whose draft the open form autosaves into: the screen's own,
-    /// except when its role changed under an open form and the new role's
-    /// draft held other words (see `set_role`).
-    draft_slot: &'static str,
+    /// Whose drafts this screen writes and is offered back: the person and
+    /// terminal typing (`tui::screen_identity`), never the role, so a
+    /// draft survives a change of chair and is offered back to the screen
+    /// that typed it whatever role it reopens with. Tests that build an
+    /// `App` directly key by role, as the default.
+    draft_key: String,
     /// Whether any agenda item has been opened yet.
     started: bool,
     undo: Vec<UndoEntry>,
@@ -273,38 +275,33 @@ impl App {
             chair_label: None,
             following: true,
             last_draft: None,
-            draft_slot: "chair",
+            draft_key: String::new(),
             started: mode.present,
             undo: Vec::new(),
             redo: Vec::new(),
             show_withdrawn: false,
         };
-        app.draft_slot = app.role.actor();
+        app.draft_key = app.role.actor().to_string();
         app.reload(store)?;
         Ok(app)
     }
 
     /// Changes this screen's role (it took the chair, or lost it): later
-    /// changes are recorded under the new role's actor, a minute-taker's
-    /// screen starts out following the chair, and an open form's draft
-    /// moves to the new role's, unless that one holds other words (then the
-    /// form keeps autosaving where it was until it closes, rather than
-    /// write over them).
+    /// changes are recorded under the new role's actor and a minute-taker's
+    /// screen starts out following the chair. Its draft stays its own: it
+    /// is keyed by the screen, not the role.
     pub fn set_role(&mut self, store: &mut Store, role: Role) -> Result<()> {
         if role != self.role {
             self.following = true;
         }
         self.role = role;
         store.set_actor(role.actor());
-        match &self.last_draft {
-            Some((kind, target, fields)) => {
-                if store.move_draft(self.meeting.id, self.draft_slot, role.actor(), (kind, target, fields))? {
-                    self.draft_slot = role.actor();
-                }
-            }
-            None => self.draft_slot = role.actor(),
-        }
         Ok(())
+    }
+
+    /// Keys this screen's drafts by who is typing where (see `draft_key`).
+    pub fn set_draft_key(&mut self, key: String) {
+        self.draft_key = key;
     }
 
     pub fn current_service(&self) -> Option<&str> {
@@ -1037,26 +1034,24 @@ impl App {
         }
         match (&current, &self.last_draft) {
             (Some((kind, target, fields)), _) => {
-                store.save_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
+                store.save_draft(self.meeting.id, &self.draft_key, kind, target, fields)?
             }
             // Only this screen's own words: another screen of the same role
             // may have written its draft there since.
             (None, Some((kind, target, fields))) => {
-                store.clear_own_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
+                store.clear_own_draft(self.meeting.id, &self.draft_key, kind, target, fields)?
             }
             (None, None) => {}
         }
         self.last_draft = current;
-        if self.last_draft.is_none() {
-            self.draft_slot = self.role.actor();
-        }
         Ok(())
     }
 
-    /// Offers back a draft this role left unsaved (after a crash or a closed
-    /// laptop): opens its form, at its service or action, with the text.
+    /// Offers back a draft this screen left unsaved (after a crash or a
+    /// closed laptop): opens its form, at its service or action, with the
+    /// text.
     pub fn restore_draft(&mut self, store: &Store) -> Result<()> {
-        let Some((kind, target, fields)) = store.draft(self.meeting.id, self.role.actor())? else { return Ok(()) };
+        let Some((kind, target, fields)) = store.draft(self.meeting.id, &self.draft_key)? else { return Ok(()) };
         let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
         // What is stored, exactly, so closing the form clears it (an edit
         // draft's form is filled in further below).
@@ -1097,7 +1092,6 @@ impl App {
             }
         }
         self.last_draft = Some(stored);
-        self.draft_slot = self.role.actor();
         self.overlay = Overlay::Form(Box::new(form));
         self.status = Some("Restored unsaved text from the last session: Enter saves it, Esc twice discards it".into());
         Ok(())

@@ -109,10 +109,17 @@ pub fn base_pack() -> serde_json::Value {
     })
 }
 
+/// Winds a database back from schema v9 (drafts keyed by screen, not
+/// role); v8 is kept empty on this branch.
+pub fn undo_v9(conn: &rusqlite::Connection) {
+    conn.execute_batch("ALTER TABLE drafts RENAME COLUMN screen TO role; PRAGMA user_version = 7;").unwrap();
+}
+
 /// Winds a database back from schema v7 (one owner per name apart from
-/// case and spacing), as one written before it: owners `folded` only by
-/// case, and no unique index on it.
+/// case and spacing), and the later schemas, as one written before it:
+/// owners `folded` only by case, and no unique index on it.
 pub fn undo_v7(conn: &rusqlite::Connection) {
+    undo_v9(conn);
     conn.execute_batch(
         "DROP INDEX owners_folded;
          UPDATE owners SET folded = lower(name);
