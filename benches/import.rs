@@ -2,7 +2,8 @@
 //! side with the floor: the same rows put into the same schema by the
 //! `sqlite3` shell in one transaction (one bulk `INSERT … SELECT` per table
 //! from the pack's JSON, search trigger and all). Each run imports into a
-//! fresh database whose schema qprm has just created (not timed).
+//! fresh database that qprm has just made, holding the pack's services
+//! (not timed).
 //! Run with `cargo bench --bench import` (RUNS=n, ACTIONS=n to change).
 //! Needs `sqlite3` for the floor (`apt-get install sqlite3`); without it the
 //! floor is reported as SKIPPED.
@@ -27,6 +28,7 @@ const OBJECTS: &[&str] = &[
 ];
 
 /// A valid `qprm-pack/1` with `n` actions over ten services, deterministic.
+/// With `n` = 0, the services alone: what each run's database starts with.
 fn write_pack(path: &Path, n: usize) {
     let services: Vec<serde_json::Value> = (0..SERVICES)
         .map(|i| {
@@ -61,8 +63,6 @@ fn floor_sql(pack: &Path) -> String {
 CREATE TEMP TABLE pack AS SELECT CAST(readfile('{p}') AS TEXT) AS j;
 INSERT INTO imports (at, actor, file, period, organisation, added, changed, unchanged)
   VALUES (strftime('%Y-%m-%dT%H:%M:%SZ'), 'import', '{p}', '2024-01', 'Bench Council', 0, 0, 0);
-INSERT INTO services (id, name, head, position)
-  SELECT value ->> 'id', value ->> 'name', value ->> 'head', key + 1 FROM json_each((SELECT j FROM pack), '$.services');
 INSERT INTO owners (name, folded)
   SELECT DISTINCT value ->> 'owner', lower(value ->> 'owner') FROM json_each((SELECT j FROM pack), '$.actions');
 INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, indicator_code, source, created_at, updated_at)
@@ -77,12 +77,15 @@ COMMIT;"
     )
 }
 
-fn fresh_db(qprm: &str, dir: &Path, name: &str) -> PathBuf {
+/// A new database made by qprm (its schema) holding the pack's services.
+fn fresh_db(qprm: &str, dir: &Path, name: &str, services: &Path) -> PathBuf {
     let db = dir.join(name);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
-    let ok = Command::new(qprm).args(["--db", &db.display().to_string(), "meeting", "list"]).output();
+    let ok = Command::new(qprm)
+        .args(["--db", &db.display().to_string(), "import", &services.display().to_string()])
+        .output();
     assert!(ok.map(|o| o.status.success()).unwrap_or(false), "qprm could not create {}", db.display());
     db
 }
@@ -110,12 +113,14 @@ fn main() {
     if !pack.exists() {
         write_pack(&pack, n);
     }
+    let services = dir.join("pack-services.json");
+    write_pack(&services, 0);
     let mb = std::fs::metadata(&pack).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
     println!("qprm import: a {n}-action pack ({mb:.1} MB), {runs} runs each, medians");
 
     let mut qprm_times = Vec::new();
     for _ in 0..runs {
-        let db = fresh_db(qprm, &dir, "import-bench.db");
+        let db = fresh_db(qprm, &dir, "import-bench.db", &services);
         let start = Instant::now();
         let out = Command::new(qprm)
             .args(["--db", &db.display().to_string(), "import", &pack.display().to_string()])
@@ -135,7 +140,7 @@ fn main() {
     let sql = floor_sql(&pack);
     let mut floor_times = Vec::new();
     for _ in 0..runs {
-        let db = fresh_db(qprm, &dir, "floor-bench.db");
+        let db = fresh_db(qprm, &dir, "floor-bench.db", &services);
         let start = Instant::now();
         let out = Command::new("sqlite3").args([&db.display().to_string(), &sql]).output().expect("run sqlite3");
         floor_times.push(start.elapsed());

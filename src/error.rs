@@ -78,6 +78,7 @@ impl From<rusqlite::Error> for Error {
     /// noted, so this process never checkpoints into that file on closing.
     fn from(e: rusqlite::Error) -> Self {
         crate::store::note_damage(&e);
+        crate::store::note_io_failure(&e);
         if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
             return Error::Busy(None);
         }

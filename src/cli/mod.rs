@@ -496,7 +496,24 @@ pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
     // A command waiting for another's write lock says so on stderr.
     crate::store::announce_waits(true);
     let db = ctx.db_path().ok();
-    dispatch(cli, ctx).map_err(worded).map_err(|e| busy_worded(e, db.as_deref()))
+    dispatch(cli, ctx).map_err(worded).map_err(|e| busy_worded(e, db.as_deref())).map_err(settled_worded)
+}
+
+/// A write that met an I/O error, as it was settled when its store closed
+/// (store/settle.rs): what the file holds, read back, not SQLite's guess.
+fn settled_worded(e: Error) -> Error {
+    use crate::store::Settled;
+    let Some(settled) = crate::store::last_settled() else { return e };
+    let said = match settled {
+        Settled::Saved => "yet the change is in the database (read back to check)",
+        Settled::NotSaved => {
+            "the change is not in the database (read back to check) and cannot appear later; try again"
+        }
+        Settled::Unknown => {
+            "the change is not in the database now, but the disk is failing and refused the check too: check after the disk is fixed"
+        }
+    };
+    Error::Unwritable(format!("{e}; {said}"))
 }
 
 /// The lock another process kept past our wait, as a command-line user

@@ -20,6 +20,7 @@ mod overview;
 mod presence;
 mod schema;
 mod search;
+mod settle;
 mod view;
 mod wait;
 
@@ -36,6 +37,8 @@ pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{SearchHit, SearchKind, fts_query};
+pub(crate) use settle::note_io_failure;
+pub use settle::{Settled, forget_last_write, last_settled, take_io_failure};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ServiceView, TREND_MONTHS, ViewAction};
 pub use wait::{COMMAND_WAIT, announce_waits, why_busy};
 
@@ -574,7 +577,10 @@ pub(crate) fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
 /// told from another file's (store/open.rs). Every write transaction calls
 /// it before committing.
 pub(crate) fn stamp(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("UPDATE file_mark SET writes = writes + 1 WHERE id = 1", []).map(|_| ())
+    let mark = settle::next_mark();
+    conn.prepare_cached("UPDATE file_mark SET writes = writes + 1, last_write = ?1 WHERE id = 1")?
+        .execute([mark])
+        .map(|_| ())
 }
 
 impl Store {
@@ -617,6 +623,11 @@ impl Drop for Store {
     fn drop(&mut self) {
         if self.detached {
             return;
+        }
+        // A command's write that reported an I/O error: make what the
+        // file will hold match what is said (store/settle.rs).
+        if !self.read_only && self.file_intact() && take_io_failure() {
+            let _ = self.settle_failed_write();
         }
         if !self.file_intact() {
             self.close_if_moved();

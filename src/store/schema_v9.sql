@@ -4,3 +4,9 @@
 -- offered back when that person reopens qprm on that terminal. Drafts
 -- written before keep their role name as their key.
 ALTER TABLE drafts RENAME COLUMN role TO screen;
+
+-- Which write transaction last landed: every write stamps a fresh value
+-- (`Store::stamp`), so after a commit that reported an I/O error the
+-- writer can re-read whether its own transaction is there
+-- (`Store::settle_failed_write`) and say only what is true.
+ALTER TABLE file_mark ADD COLUMN last_write TEXT;

@@ -106,9 +106,42 @@ impl Pending {
 /// Makes the save, letting it wait a little for a lock taken just now.
 fn perform(app: &mut App, store: &mut Store, effect: Effect) -> Result<()> {
     store.wait_briefly(SAVE_WAIT)?;
+    crate::store::take_io_failure();
+    crate::store::forget_last_write();
     let done = app.perform(store, effect);
+    if crate::store::take_io_failure() {
+        settle(app, store);
+    }
     store.wait_briefly(PROBE)?;
     done
+}
+
+/// After a save that met an I/O error: says what the file really holds.
+fn settle(app: &mut App, store: &mut Store) {
+    let words = match store.settle_failed_write() {
+        Ok(crate::store::Settled::Saved) => {
+            if matches!(app.overlay, Overlay::Form(_)) {
+                app.overlay = Overlay::None;
+            }
+            app.status =
+                Some("✓ Saved: the disk reported an error, but the record is there (read back to check)".into());
+            let reloaded = app.reload(store);
+            if let Err(e) = reloaded {
+                app.status = Some(format!("✓ Saved (read back to check), but the screen could not refresh: {e}"));
+            }
+            return;
+        }
+        Ok(crate::store::Settled::NotSaved) => {
+            "Not saved: the disk reported an error (read back to check: nothing was recorded). Your text is kept: Enter tries again".to_string()
+        }
+        Ok(crate::store::Settled::Unknown) | Err(_) => {
+            "Not saved now: the disk is failing and refused the check too. Your text is kept; copy it somewhere safe and check the record after restarting qprm".to_string()
+        }
+    };
+    match &mut app.overlay {
+        Overlay::Form(f) => f.error = Some(words),
+        _ => app.status = Some(words),
+    }
 }
 
 fn waiting_words(store: &Store) -> String {
