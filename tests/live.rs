@@ -719,6 +719,29 @@ fn backups_belong_to_exactly_one_database() {
     assert_eq!(qprm::tui::live::backup_key("qprm-old-20231114-093000.db", "qprm-old").map(|k| k.1), Some(0));
 }
 
+#[test]
+fn backups_of_one_name_with_two_extensions_are_kept_apart() {
+    // `qprm.db` and `qprm.sqlite` share the stem `qprm`: their backups
+    // once counted as each other's, and rotation deleted the other's.
+    let (db, store, _dir) = with_backups_folder();
+    let other = Store::open(&db.dir.path().join("qprm.sqlite"), "test").unwrap();
+    let theirs = qprm::tui::live::backup_on_open(&other, 1).unwrap();
+    assert!(theirs.taken);
+    let name = theirs.path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("qprm.sqlite-"), "{name}");
+    let ours = qprm::tui::live::backup_on_open(&store, 1).unwrap();
+    assert!(ours.taken, "qprm.sqlite's fresh backup is not qprm.db's");
+    assert!(theirs.path.is_file(), "qprm.db's rotation (keep 1) left qprm.sqlite's backup alone");
+    let again = qprm::tui::live::backup_on_open(&other, 1).unwrap();
+    assert!(!again.taken, "its own fresh backup is reused");
+    assert_eq!(again.path, theirs.path);
+    assert!(ours.path.is_file());
+    let bare = Store::open(&db.dir.path().join("qprm"), "test").unwrap();
+    let plain = qprm::tui::live::backup_on_open(&bare, 1).unwrap();
+    assert!(plain.taken, "a file with no extension is not qprm.db either");
+    assert!(ours.path.is_file() && theirs.path.is_file());
+}
+
 /// What a writer that has gone leaves: the copy and its (unlocked) lock file.
 fn leave_abandoned(dest: &std::path::Path) -> std::path::PathBuf {
     let partial = qprm::store::partial_path(dest);
