@@ -69,6 +69,23 @@ impl Store {
         let _running = (!opts.dry_run).then(|| super::import_mark::ImportMark::hold(&self.path));
         // A pack's few statements run once per action: keep them all prepared.
         self.conn.set_prepared_statement_cache_capacity(64);
+        // Eleven indexes take every action's row: with SQLite's default 2 MB
+        // cache a 100,000-action pack spilled and re-read index pages for
+        // most of its time. The import's own connection holds up to 64 MB
+        // (only as much as it touches), then goes back to the default.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        let imported = self.import_in_one_transaction(packs, opts, &actor);
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        imported
+    }
+
+    fn import_in_one_transaction(
+        &mut self,
+        packs: &[ValidPack],
+        opts: ImportOptions,
+        actor: &str,
+    ) -> Result<Vec<ImportSummary>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Row by row, the search trigger makes FTS5 write and merge a tiny
         // index segment per action (every statement's savepoint flushes its
@@ -80,7 +97,7 @@ impl Store {
         let mut summaries = Vec::new();
         let mut conflicts = Vec::new();
         for pack in packs {
-            let summary = import_one(&tx, pack, opts, &actor, &mut conflicts)?;
+            let summary = import_one(&tx, pack, opts, actor, &mut conflicts)?;
             summaries.push(summary);
         }
         index_new_actions(&tx, indexed_up_to)?;
