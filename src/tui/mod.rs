@@ -189,7 +189,9 @@ fn event_loop(
         }
         version = store.data_version().unwrap_or(version);
     }
-    // Whatever was typed since the last tick is kept as a draft.
+    // Whatever was typed since the last tick is kept as a draft; leaving,
+    // that write and handing back the chair may wait for another writer.
+    pending::Pending::leaving(store)?;
     app.sync_draft(store)
 }
 

@@ -56,6 +56,12 @@ impl Pending {
         store.wait_briefly(PROBE)
     }
 
+    /// On the way out the last draft and the chair's hand-back wait for a
+    /// lock as a command does: nothing is drawn any more, and they matter.
+    pub fn leaving(store: &Store) -> Result<()> {
+        store.wait_briefly(crate::store::COMMAND_WAIT)
+    }
+
     /// A write effect from a key: made now if the lock is free, else held.
     pub fn submit(&mut self, app: &mut App, store: &mut Store, effect: Effect) -> Result<()> {
         let since = self.held.take().map_or_else(Instant::now, |h| h.since);
