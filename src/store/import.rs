@@ -148,7 +148,11 @@ fn import_one(
 
     // Order matters for foreign keys: services, indicators, then the rest.
     let mut apply = |item: Item, write: &mut dyn FnMut() -> Result<()>| -> Result<()> {
-        let item = Item { stored: item.stored.map(normalise_json), incoming: normalise_json(item.incoming), ..item };
+        // Only a stored item is compared, so only then is either side normalised.
+        let item = match item.stored {
+            Some(old) => Item { stored: Some(normalise_json(old)), incoming: normalise_json(item.incoming), ..item },
+            None => item,
+        };
         match &item.stored {
             None => {
                 write()?;
@@ -241,11 +245,11 @@ fn import_one(
         }
     }
     for a in &pack.actions {
-        let item = Item {
-            key: format!("action {}", a.reference),
-            stored: stored_action(tx, &a.reference)?,
-            incoming: action_json(tx, a)?,
-        };
+        // A new action is compared with nothing: its JSON is only built
+        // (an owner lookup and a serialisation, per action) when stored.
+        let stored = stored_action(tx, &a.reference)?;
+        let incoming = if stored.is_some() { action_json(tx, a)? } else { String::new() };
+        let item = Item { key: format!("action {}", a.reference), stored, incoming };
         apply(item, &mut || actions::upsert_pack_action(tx, a, actor, &pack.file))?;
     }
 

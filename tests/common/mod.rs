@@ -110,9 +110,14 @@ pub fn base_pack() -> serde_json::Value {
 }
 
 /// Winds a database back from schema v9 (drafts keyed by screen, not
-/// role); v8 is kept empty on this branch.
+/// role; the last write's mark); v8 is kept empty on this branch.
 pub fn undo_v9(conn: &rusqlite::Connection) {
-    conn.execute_batch("ALTER TABLE drafts RENAME COLUMN screen TO role; PRAGMA user_version = 7;").unwrap();
+    conn.execute_batch(
+        "ALTER TABLE drafts RENAME COLUMN screen TO role;
+         ALTER TABLE file_mark DROP COLUMN last_write;
+         PRAGMA user_version = 7;",
+    )
+    .unwrap();
 }
 
 /// Winds a database back from schema v7 (one owner per name apart from
