@@ -129,3 +129,39 @@ fn a_screen_holds_a_save_while_an_import_runs_and_keys_still_move() {
     let out = db.cmd().args(["action", "show", &reference, "--json"]).output().unwrap();
     assert_eq!(common::stdout_json(&out)["status"], "in_progress", "the held save landed");
 }
+
+#[test]
+fn quitting_with_a_save_held_makes_it_once_the_lock_is_free() {
+    let db = TestDb::with_meeting();
+    let out =
+        db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
+    for a in common::stdout_json(&out).as_array().unwrap() {
+        if a["status"] != "open" {
+            let r = a["ref"].as_str().unwrap();
+            db.cmd()
+                .args(["action", "update", r, "--status", "open", "--note", "reopened for the test"])
+                .assert()
+                .success();
+        }
+    }
+    let mut pty = Pty::spawn(&db, &[], &[]);
+    pty.wait_for("Agenda overview");
+    pty.send("]");
+    pty.wait_for("1/7 Corporate Parenting");
+    pty.send("4");
+    std::thread::sleep(Duration::from_millis(300));
+    let writer = Writer::hold(&db.path);
+    pty.send("s");
+    pty.wait_for("Waiting for the database (another qprm is writing to it)");
+    pty.send("q");
+    pty.wait_for("Quit");
+    pty.send("y");
+    // Released while the quitting screen waits for it.
+    std::thread::sleep(Duration::from_millis(800));
+    drop(writer);
+    assert!(pty.wait_exit(), "a clean exit once the save is made");
+    let out =
+        db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
+    let moved = common::stdout_json(&out).as_array().unwrap().iter().filter(|a| a["status"] == "in_progress").count();
+    assert_eq!(moved, 1, "the held status change was made on the way out");
+}

@@ -192,6 +192,7 @@ fn event_loop(
     // Whatever was typed since the last tick is kept as a draft; leaving,
     // that write and handing back the chair may wait for another writer.
     pending::Pending::leaving(store)?;
+    held.finish(app, store)?;
     app.sync_draft(store)
 }
 

@@ -62,6 +62,16 @@ impl Pending {
         store.wait_briefly(crate::store::COMMAND_WAIT)
     }
 
+    /// Quitting with a save still held: it is made now, waiting for the
+    /// lock as a command does (unless its form changed meanwhile).
+    pub fn finish(&mut self, app: &mut App, store: &mut Store) -> Result<()> {
+        let Some(held) = self.held.take() else { return Ok(()) };
+        if form_text(app) != held.form {
+            return Ok(());
+        }
+        app.perform(store, held.effect)
+    }
+
     /// A write effect from a key: made now if the lock is free, else held.
     pub fn submit(&mut self, app: &mut App, store: &mut Store, effect: Effect) -> Result<()> {
         let since = self.held.take().map_or_else(Instant::now, |h| h.since);
