@@ -297,7 +297,16 @@ impl Store {
         let copied = self.copy_into(&partial);
         if let Err(e) = copied {
             remove_partial(&partial);
-            return Err(Error::Database(format!("backup to {label} failed: {e}")));
+            // Never SQLite's "database is locked": say what kept it busy.
+            let why = match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy) => format!(
+                    "the database stayed busy for {} s ({})",
+                    BUSY_TIMEOUT.as_secs(),
+                    wait::why_busy(&self.path)
+                ),
+                _ => e.to_string(),
+            };
+            return Err(Error::Database(format!("backup to {label} failed: {why}")));
         }
         // A hard link never replaces a file that appeared meanwhile; where
         // links are not supported, rename (checked just above).
