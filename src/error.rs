@@ -47,6 +47,12 @@ pub enum Error {
     /// Dropping an action without saying why.
     #[error("dropping {reference} needs a reason")]
     ReasonNeeded { reference: String },
+    /// Another process kept the write lock past our wait (an import, a
+    /// long backup): nothing was written. The CLI and the screen word it;
+    /// SQLite's own "database is locked" never reaches anyone.
+    /// `Some` holds the full sentence once a caller has worded it.
+    #[error("{}", .0.as_deref().unwrap_or("the database stayed busy: another program kept writing to it, so nothing was changed"))]
+    Busy(Option<String>),
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
     #[error("{context}: {source}")]
@@ -72,6 +78,10 @@ impl From<rusqlite::Error> for Error {
     /// noted, so this process never checkpoints into that file on closing.
     fn from(e: rusqlite::Error) -> Self {
         crate::store::note_damage(&e);
+        crate::store::note_io_failure(&e);
+        if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+            return Error::Busy(None);
+        }
         Error::Sql(e)
     }
 }
@@ -115,7 +125,7 @@ impl Error {
             | Error::NotInAttendance { .. }
             | Error::NothingToChange { .. }
             | Error::ReasonNeeded { .. } => 2,
-            Error::Sql(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
+            Error::Sql(_) | Error::Busy(_) | Error::Io { .. } | Error::Unwritable(_) => 1,
         }
     }
 }

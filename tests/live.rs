@@ -143,41 +143,30 @@ fn a_row_left_by_an_older_qprm_is_never_taken_over_at_once() {
 }
 
 #[test]
-fn a_draft_moves_with_its_screen_but_never_over_other_words() {
+fn clearing_a_draft_takes_only_ones_own_words() {
     let db = TestDb::with_meeting();
     let mut s = open(&db, "chair");
     let words = vec!["Agree the plan".to_string()];
-    let draft = ("decision", "early-help", words.as_slice());
-    s.save_draft(1, "chair", "decision", "early-help", &words).unwrap();
-    assert!(s.move_draft(1, "chair", "minutes", draft).unwrap());
-    assert!(s.draft(1, "chair").unwrap().is_none(), "the old role's draft held these words: moved");
-    assert_eq!(s.draft(1, "minutes").unwrap().unwrap().2, words);
-
-    // Another screen's words in the way: nothing moves, nothing is lost.
-    s.save_draft(1, "chair", "decision", "early-help", &["The silent chair's words".to_string()]).unwrap();
-    assert!(!s.move_draft(1, "minutes", "chair", draft).unwrap());
-    assert_eq!(s.draft(1, "chair").unwrap().unwrap().2, ["The silent chair's words"]);
-    assert_eq!(s.draft(1, "minutes").unwrap().unwrap().2, words);
-
-    // Clearing takes only one's own words.
-    s.clear_own_draft(1, "chair", "decision", "early-help", &words).unwrap();
-    assert!(s.draft(1, "chair").unwrap().is_some(), "not these words: kept");
-    s.clear_own_draft(1, "minutes", "decision", "early-help", &words).unwrap();
-    assert!(s.draft(1, "minutes").unwrap().is_none());
+    s.save_draft(1, "ann@/dev/pts/4", "decision", "early-help", &["Written since".to_string()]).unwrap();
+    s.clear_own_draft(1, "ann@/dev/pts/4", "decision", "early-help", &words).unwrap();
+    assert!(s.draft(1, "ann@/dev/pts/4").unwrap().is_some(), "not these words: kept");
+    s.save_draft(1, "ann@/dev/pts/4", "decision", "early-help", &words).unwrap();
+    s.clear_own_draft(1, "ann@/dev/pts/4", "decision", "early-help", &words).unwrap();
+    assert!(s.draft(1, "ann@/dev/pts/4").unwrap().is_none());
 }
 
 #[test]
-fn drafts_are_kept_per_role_until_cleared() {
+fn drafts_are_kept_per_screen_until_cleared() {
     let db = TestDb::with_meeting();
     let mut s = open(&db, "minutes");
-    s.save_draft(1, "minutes", "new_action", "early-help", &["Half".into(), "".into(), "+2w".into()]).unwrap();
-    s.save_draft(1, "chair", "decision", "early-help", &["Agree".into()]).unwrap();
+    s.save_draft(1, "ann@/dev/pts/4", "new_action", "early-help", &["Half".into(), "".into(), "+2w".into()]).unwrap();
+    s.save_draft(1, "bob@/dev/pts/7", "decision", "early-help", &["Agree".into()]).unwrap();
     let other = open(&db, "minutes");
-    let (kind, target, fields) = other.draft(1, "minutes").unwrap().unwrap();
+    let (kind, target, fields) = other.draft(1, "ann@/dev/pts/4").unwrap().unwrap();
     assert_eq!((kind.as_str(), target.as_str(), fields[0].as_str()), ("new_action", "early-help", "Half"));
-    s.clear_draft(1, "minutes").unwrap();
-    assert!(other.draft(1, "minutes").unwrap().is_none());
-    assert!(other.draft(1, "chair").unwrap().is_some(), "one role's draft is not another's");
+    s.clear_draft(1, "ann@/dev/pts/4").unwrap();
+    assert!(other.draft(1, "ann@/dev/pts/4").unwrap().is_none());
+    assert!(other.draft(1, "bob@/dev/pts/7").unwrap().is_some(), "one screen's draft is not another's");
 }
 
 #[test]
@@ -354,7 +343,7 @@ fn sigkill_right_after_a_save_loses_nothing() {
 #[test]
 fn half_typed_text_survives_a_crash_and_is_offered_back() {
     let db = TestDb::with_meeting();
-    let mut screen = Pty::spawn(&db, &[], &[]);
+    let mut screen = Pty::spawn(&db, &[], &[("QPRM_SCREEN", "ann@tty1")]);
     screen.wait_for("CHAIR");
     screen.send("]");
     screen.send("a");
@@ -363,13 +352,13 @@ fn half_typed_text_survives_a_crash_and_is_offered_back() {
     // Wait for the autosave (a tick) to reach the database, then crash.
     let store = Store::open(&db.path, "check").unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while store.draft(1, "chair").unwrap().is_none() {
+    while store.draft(1, "ann@tty1").unwrap().is_none() {
         assert!(Instant::now() < deadline, "draft never saved");
         std::thread::sleep(Duration::from_millis(50));
     }
     screen.kill9();
 
-    let mut again = Pty::spawn(&db, &["--take-chair"], &[]);
+    let mut again = Pty::spawn(&db, &["--take-chair"], &[("QPRM_SCREEN", "ann@tty1")]);
     again.wait_for("Restored unsaved text");
     again.wait_for("Half-typed action about supervision");
     again.wait_for("1/7 Corporate Parenting");
@@ -382,7 +371,7 @@ fn half_typed_text_survives_a_crash_and_is_offered_back() {
     again.wait_for("New owner 'Principal Social Worker'");
     again.send("\r");
     again.wait_for("Saved action A1");
-    assert!(store.draft(1, "chair").unwrap().is_none(), "the draft is cleared once saved");
+    assert!(store.draft(1, "ann@tty1").unwrap().is_none(), "the draft is cleared once saved");
     again.send("q");
     again.send("y");
     assert!(again.wait_exit());
@@ -422,7 +411,7 @@ fn read_only_screens_use_a_read_only_connection() {
 fn sigterm_and_sighup_end_the_screen_cleanly_keeping_typed_text() {
     for signal in ["-TERM", "-HUP"] {
         let db = TestDb::with_meeting();
-        let mut screen = Pty::spawn(&db, &[], &[]);
+        let mut screen = Pty::spawn(&db, &[], &[("QPRM_SCREEN", "ann@tty1")]);
         screen.wait_for("CHAIR");
         screen.send("]");
         screen.send("d");
@@ -433,7 +422,7 @@ fn sigterm_and_sighup_end_the_screen_cleanly_keeping_typed_text() {
         assert!(screen.wait_exit(), "{signal}: a clean exit");
         assert!(!screen.alternate_screen(), "{signal}: terminal restored");
         let store = Store::open(&db.path, "check").unwrap();
-        let (kind, _, fields) = store.draft(1, "chair").unwrap().expect("the draft is kept");
+        let (kind, _, fields) = store.draft(1, "ann@tty1").unwrap().expect("the draft is kept");
         assert_eq!(
             (kind.as_str(), fields[0].as_str()),
             ("decision", "Typed just before the window closed"),
@@ -501,6 +490,7 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     cmd.env("QPRM_DB", &db.path);
     cmd.env("QPRM_TODAY", common::TODAY);
     cmd.env("TERM", "xterm-256color");
+    cmd.env("QPRM_SCREEN", "ann@tty1");
     let mut child = pair.slave.spawn_command(cmd).unwrap();
     drop(pair.slave);
     let mut reader = pair.master.try_clone_reader().unwrap();
@@ -526,7 +516,7 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     // take a moment, and the lid closes only once the screen has had it.
     let watcher = Store::open(&db.path, "test").unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while watcher.draft(1, "chair").unwrap().is_none_or(|(_, _, f)| f[0] != "Typed as the laptop lid closed") {
+    while watcher.draft(1, "ann@tty1").unwrap().is_none_or(|(_, _, f)| f[0] != "Typed as the laptop lid closed") {
         assert!(Instant::now() < deadline, "the typed text was never autosaved");
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -549,7 +539,7 @@ fn a_closed_terminal_ends_the_screen_and_hands_the_chair_back() {
     }
     let store = Store::open(&db.path, "test").unwrap();
     assert!(store.presence(1).unwrap().is_none(), "the chair was handed back");
-    let (_, _, fields) = store.draft(1, "chair").unwrap().expect("the typed text is kept as a draft");
+    let (_, _, fields) = store.draft(1, "ann@tty1").unwrap().expect("the typed text is kept as a draft");
     assert_eq!(fields[0], "Typed as the laptop lid closed");
 }
 
@@ -739,6 +729,29 @@ fn backups_belong_to_exactly_one_database() {
     assert_eq!(key("qprm-20231114-093000-12.db"), Some(("20231114-093000".into(), 12)));
     assert_eq!(key("qprm-old-20231114-093000.db"), None);
     assert_eq!(qprm::tui::live::backup_key("qprm-old-20231114-093000.db", "qprm-old").map(|k| k.1), Some(0));
+}
+
+#[test]
+fn backups_of_one_name_with_two_extensions_are_kept_apart() {
+    // `qprm.db` and `qprm.sqlite` share the stem `qprm`: their backups
+    // once counted as each other's, and rotation deleted the other's.
+    let (db, store, _dir) = with_backups_folder();
+    let other = Store::open(&db.dir.path().join("qprm.sqlite"), "test").unwrap();
+    let theirs = qprm::tui::live::backup_on_open(&other, 1).unwrap();
+    assert!(theirs.taken);
+    let name = theirs.path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("qprm.sqlite-"), "{name}");
+    let ours = qprm::tui::live::backup_on_open(&store, 1).unwrap();
+    assert!(ours.taken, "qprm.sqlite's fresh backup is not qprm.db's");
+    assert!(theirs.path.is_file(), "qprm.db's rotation (keep 1) left qprm.sqlite's backup alone");
+    let again = qprm::tui::live::backup_on_open(&other, 1).unwrap();
+    assert!(!again.taken, "its own fresh backup is reused");
+    assert_eq!(again.path, theirs.path);
+    assert!(ours.path.is_file());
+    let bare = Store::open(&db.dir.path().join("qprm"), "test").unwrap();
+    let plain = qprm::tui::live::backup_on_open(&bare, 1).unwrap();
+    assert!(plain.taken, "a file with no extension is not qprm.db either");
+    assert!(ours.path.is_file() && theirs.path.is_file());
 }
 
 /// What a writer that has gone leaves: the copy and its (unlocked) lock file.

@@ -176,3 +176,54 @@ fn a_common_word_ranks_a_bounded_set_with_the_best_first() {
     assert_eq!(json[0]["kind"], "decision");
     assert!(json.as_array().unwrap().iter().all(|h| h["more"] == true));
 }
+
+/// An import sets the search trigger aside inside its own transaction and
+/// indexes its new actions once at the end: every action is found, one
+/// added and changed by two packs of one command is indexed once with its
+/// final words, the trigger is back afterwards, and a refused import
+/// (conflicts) leaves everything, the trigger too, as it was.
+#[test]
+fn imported_actions_are_indexed_once_and_the_trigger_comes_back() {
+    let db = TestDb::new();
+    let mut first = common::base_pack();
+    first["actions"][0]["text"] = "Capybara audit of care plans".into();
+    let mut second = common::base_pack();
+    second["actions"][0]["text"] = "Capybara audit of pathway plans".into();
+    let (a, b) = (db.file("a.json", first.to_string()), db.file("b.json", second.to_string()));
+    db.cmd().args(["import", "--replace"]).arg(&a).arg(&b).assert().success();
+    let hits = stdout_json(&db.cmd().args(["search", "capybara", "--json"]).output().unwrap());
+    assert_eq!(hits.as_array().unwrap().len(), 1, "{hits}");
+    assert!(hits[0]["snippet"].as_str().unwrap().contains("pathway"), "{hits}");
+
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let triggers = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'search_action_insert'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(triggers(&conn), 1, "the trigger is back after the import");
+    let entries = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM search_index WHERE kind = 'action'", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(entries(&conn), 1);
+    // A refused import changes nothing, the trigger included.
+    let mut third = common::base_pack();
+    third["actions"][0]["text"] = "Something else".into();
+    third["actions"].as_array_mut().unwrap().push(serde_json::json!({"ref": "T.2", "text": "Wombat review",
+        "owner": "Head of Service, Corporate Parenting", "service": "corporate-parenting", "due": "2023-12-31"}));
+    let c = db.file("c.json", third.to_string());
+    db.cmd().arg("import").arg(&c).assert().code(2);
+    assert_eq!(triggers(&conn), 1);
+    assert_eq!(entries(&conn), 1);
+    // A screen's action after the import is indexed by the trigger.
+    db.cmd()
+        .args(["action", "add", "Capybara follow-up", "--owner", "Director", "--due", "2023-12-01"])
+        .assert()
+        .success();
+    assert_eq!(entries(&conn), 2);
+    let hits = stdout_json(&db.cmd().args(["search", "wombat", "--json"]).output().unwrap());
+    assert!(hits.as_array().unwrap().is_empty(), "{hits}");
+}

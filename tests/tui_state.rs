@@ -625,29 +625,30 @@ fn f_on_a_screen_that_does_not_follow_says_why() {
 }
 
 #[test]
-fn a_chair_that_loses_the_chair_records_as_the_minute_taker_and_keeps_its_form() {
+fn a_chair_that_loses_the_chair_records_as_the_minute_taker_and_keeps_its_form_and_draft() {
     let mut s = screen(Mode::default(), true);
+    s.app.set_draft_key("ann@/dev/pts/1".into());
     assert_eq!(s.store.actor(), "chair");
     s.key(KeyCode::Char(']')).key(KeyCode::Char('d')).type_text("Typed by the chair");
     s.app.sync_draft(&mut s.store).unwrap();
-    assert!(s.store.draft(s.app.meeting.id, "chair").unwrap().is_some());
+    let meeting = s.app.meeting.id;
+    assert!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().is_some());
 
     s.app.set_role(&mut s.store, Role::Minutes).unwrap();
     assert_eq!(s.store.actor(), "minutes");
     assert!(s.app.following, "a minute-taker's screen follows by default");
-    let meeting = s.app.meeting.id;
-    assert!(s.store.draft(meeting, "chair").unwrap().is_none(), "its words left the chair's draft");
-    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "Typed by the chair");
-    // Typing on autosaves into the minute-taker's draft.
+    // The draft is the screen's, not the role's: nothing moved.
+    assert_eq!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().unwrap().2[0], "Typed by the chair");
+    assert!(s.store.draft(meeting, "minutes").unwrap().is_none());
+    assert!(s.store.draft(meeting, "chair").unwrap().is_none());
     s.type_text(", and more");
     s.app.sync_draft(&mut s.store).unwrap();
-    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "Typed by the chair, and more");
-    assert!(s.store.draft(meeting, "chair").unwrap().is_none());
+    assert_eq!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().unwrap().2[0], "Typed by the chair, and more");
 
     s.key(KeyCode::Enter);
     assert!(s.app.status.as_deref().unwrap().starts_with("✓ Saved decision"));
     s.app.sync_draft(&mut s.store).unwrap();
-    assert!(s.store.draft(meeting, "minutes").unwrap().is_none(), "saved: the draft is cleared");
+    assert!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().is_none(), "saved: the draft is cleared");
     let conn = rusqlite::Connection::open(&s.path).unwrap();
     let actor: String =
         conn.query_row("SELECT actor FROM decision_history ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
@@ -655,28 +656,36 @@ fn a_chair_that_loses_the_chair_records_as_the_minute_taker_and_keeps_its_form()
 }
 
 #[test]
-fn taking_the_chair_under_an_open_form_never_writes_over_the_silent_chairs_words() {
+fn taking_the_chair_never_writes_over_the_silent_chairs_words_which_stay_hers() {
     let mut s = minutes_screen();
+    s.app.set_draft_key("bob@/dev/pts/2".into());
     let meeting = s.app.meeting.id;
     s.key(KeyCode::Char(']')).key(KeyCode::Char('d')).type_text("The minute-taker's words");
     s.app.sync_draft(&mut s.store).unwrap();
-    s.store.save_draft(meeting, "chair", "decision", "early-help", &["The silent chair's words".into()]).unwrap();
+    // The chair, on another terminal, went quiet with words half typed.
+    s.store
+        .save_draft(meeting, "ann@/dev/pts/1", "decision", "early-help", &["The silent chair's words".into()])
+        .unwrap();
 
     s.app.set_role(&mut s.store, Role::Chair).unwrap();
     assert_eq!(s.store.actor(), "chair");
     s.type_text("!");
     s.app.sync_draft(&mut s.store).unwrap();
-    assert_eq!(s.store.draft(meeting, "chair").unwrap().unwrap().2[0], "The silent chair's words");
-    assert_eq!(s.store.draft(meeting, "minutes").unwrap().unwrap().2[0], "The minute-taker's words!");
+    assert_eq!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().unwrap().2[0], "The silent chair's words");
+    assert_eq!(s.store.draft(meeting, "bob@/dev/pts/2").unwrap().unwrap().2[0], "The minute-taker's words!");
     s.key(KeyCode::Esc);
     if s.app.has_open_form() {
         s.key(KeyCode::Esc);
     }
     s.app.sync_draft(&mut s.store).unwrap();
-    assert!(s.store.draft(meeting, "minutes").unwrap().is_none(), "its own words cleared from where they were");
-    assert!(s.store.draft(meeting, "chair").unwrap().is_some(), "the silent chair's words kept, to be offered");
+    assert!(s.store.draft(meeting, "bob@/dev/pts/2").unwrap().is_none(), "its own words cleared");
+    assert!(s.store.draft(meeting, "ann@/dev/pts/1").unwrap().is_some(), "the silent chair's words kept");
     s.app.restore_draft(&s.store).unwrap();
-    assert!(s.app.has_open_form(), "and offered back on this, the chair's, screen");
+    assert!(!s.app.has_open_form(), "another screen's words are not offered to the new chair");
+    // Offered back to the terminal that typed them, whatever its role now.
+    s.app.set_draft_key("ann@/dev/pts/1".into());
+    s.app.restore_draft(&s.store).unwrap();
+    assert!(s.app.has_open_form(), "offered back to its own screen");
 }
 
 fn form_error(s: &Screen) -> Option<String> {

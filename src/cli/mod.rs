@@ -555,7 +555,41 @@ pub(crate) fn parse_status_filter(s: Option<&str>) -> Result<StatusFilter> {
 /// Runs one parsed command line. The store's typed errors are worded here
 /// for a command line (what to type next).
 pub fn run(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
-    dispatch(cli, ctx).map_err(worded)
+    // A command waiting for another's write lock says so on stderr.
+    crate::store::announce_waits(true);
+    let db = ctx.db_path().ok();
+    dispatch(cli, ctx).map_err(worded).map_err(|e| busy_worded(e, db.as_deref())).map_err(settled_worded)
+}
+
+/// A write that met an I/O error, as it was settled when its store closed
+/// (store/settle.rs): what the file holds, read back, not SQLite's guess.
+fn settled_worded(e: Error) -> Error {
+    use crate::store::Settled;
+    let Some(settled) = crate::store::last_settled() else { return e };
+    let said = match settled {
+        Settled::Saved => "yet the change is in the database (read back to check)",
+        Settled::NotSaved => {
+            "the change is not in the database (read back to check) and cannot appear later; try again"
+        }
+        Settled::Unknown => {
+            "the change is not in the database now, but the disk is failing and refused the check too: check after the disk is fixed"
+        }
+    };
+    Error::Unwritable(format!("{e}; {said}"))
+}
+
+/// The lock another process kept past our wait, as a command-line user
+/// reads it: what held it (when we can tell), that nothing changed, and
+/// what to do.
+fn busy_worded(e: Error, db: Option<&std::path::Path>) -> Error {
+    if !matches!(e, Error::Busy(None)) {
+        return e;
+    }
+    let why = db.map_or("another qprm is writing to it", crate::store::why_busy);
+    Error::Busy(Some(format!(
+        "the database stayed busy for {} s ({why}); nothing was changed. Try again when it has finished",
+        crate::store::COMMAND_WAIT.as_secs()
+    )))
 }
 
 /// A typed store error as a command-line user reads it: the same sentence

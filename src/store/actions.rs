@@ -179,15 +179,21 @@ pub(super) fn row_to_action_at(
 /// write a role down is usually the one who wrote it properly.
 pub(super) fn find_or_add_owner(tx: &Transaction<'_>, name: &str) -> Result<(i64, String)> {
     let folded = names::fold(name);
-    tx.execute("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)", params![names::tidy(name), folded])?;
-    Ok(tx.query_row("SELECT id, name FROM owners WHERE folded = ?1", [&folded], |r| Ok((r.get(0)?, r.get(1)?)))?)
+    // Cached: an import runs these once per pack action.
+    tx.prepare_cached("INSERT OR IGNORE INTO owners (name, folded) VALUES (?1, ?2)")?
+        .execute(params![names::tidy(name), folded])?;
+    Ok(tx
+        .prepare_cached("SELECT id, name FROM owners WHERE folded = ?1")?
+        .query_row([&folded], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 /// The stored spelling of the owner `name` would be recorded as: a known
 /// owner's (the same apart from case or spacing), else `name` tidied.
 pub(super) fn owner_spelling(tx: &Transaction<'_>, name: &str) -> Result<String> {
-    let known: Option<String> =
-        tx.query_row("SELECT name FROM owners WHERE folded = ?1", [names::fold(name)], |r| r.get(0)).optional()?;
+    let known: Option<String> = tx
+        .prepare_cached("SELECT name FROM owners WHERE folded = ?1")?
+        .query_row([names::fold(name)], |r| r.get(0))
+        .optional()?;
     Ok(known.unwrap_or_else(|| names::tidy(name)))
 }
 
@@ -202,10 +208,10 @@ fn history(
     new: Option<&str>,
     note: Option<&str>,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO action_history (action_id, at, actor, meeting_id, field, old, new, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![action_id, at, actor, meeting, field, old, new, note],
-    )?;
+    )?
+    .execute(params![action_id, at, actor, meeting, field, old, new, note])?;
     Ok(())
 }
 
@@ -218,21 +224,20 @@ pub(super) fn upsert_pack_action(
 ) -> Result<()> {
     let (owner, owner_name_now) = find_or_add_owner(tx, &a.owner)?;
     let existing: Option<(i64, String, String, Option<String>, String, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT a.id, a.text, o.name, a.service_id, a.due, a.status FROM actions a JOIN owners o ON o.id = a.owner_id WHERE a.ref = ?1",
-            [&a.reference],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-        )
+        )?
+        .query_row([&a.reference], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
         .optional()?;
     let note = format!("from pack {file}");
     let due = a.due.to_string();
     match existing {
         None => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO actions (ref, text, owner_id, service_id, due, status, meeting_id, indicator_code, source, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?8, ?9, ?9)",
-                params![a.reference, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts],
-            )?;
+            )?
+            .execute(params![a.reference, a.text, owner, a.service, due, a.status.as_str(), a.indicator, a.source, ts])?;
             let id = tx.last_insert_rowid();
             history(tx, id, (actor, ts), None, "created", None, Some(&a.text), Some(&note))?;
         }

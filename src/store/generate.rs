@@ -307,14 +307,17 @@ impl Store {
 
 /// The four insert triggers of schema v3, recreated after a bulk load.
 fn search_triggers() -> String {
-    let v3 = include_str!("schema_v3.sql");
     ["search_action_insert", "search_decision_insert", "search_finding_insert", "search_feedback_insert"]
         .iter()
-        .filter_map(|name| {
-            let start = v3.find(&format!("CREATE TRIGGER {name} "))?;
-            let end = start + v3[start..].find("END;")? + 4;
-            Some(v3[start..end].to_string())
-        })
+        .map(|name| trigger_sql(name))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// One of schema v3's search triggers as it defines it (for putting it
+/// back after a bulk load); empty if there is no such trigger.
+pub(super) fn trigger_sql(name: &str) -> String {
+    let v3 = include_str!("schema_v3.sql");
+    let Some(start) = v3.find(&format!("CREATE TRIGGER {name} ")) else { return String::new() };
+    v3[start..].find("END;").map(|end| v3[start..start + end + 4].to_string()).unwrap_or_default()
 }

@@ -10,6 +10,7 @@ mod decisions;
 mod find;
 mod generate;
 mod import;
+mod import_mark;
 mod kpi;
 mod meetings;
 mod minutes;
@@ -20,13 +21,16 @@ mod pack_read;
 mod presence;
 mod schema;
 mod search;
+mod settle;
 mod view;
+mod wait;
 
 pub use actions::{ActionChange, ActionFilter, ActionHistoryEntry, ActionRecord, ExportRow, NewAction};
 pub use decisions::{DecisionFilter, DecisionRecord};
 pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
+pub use import_mark::import_running;
 pub use kpi::{KpiPoint, KpiRow, KpiSeries};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
 pub use minutes::{
@@ -37,7 +41,10 @@ pub(crate) use open::{file_identity, note_damage};
 pub use overview::{AgendaLine, AuditSummary};
 pub use presence::{ChairTimer, ChairWatch, Claim, Position, Presence, STALE};
 pub use search::{CANDIDATES, SearchHit, SearchKind, SearchResults, fts_query};
+pub(crate) use settle::note_io_failure;
+pub use settle::{Settled, forget_last_write, last_settled, take_io_failure};
 pub use view::{ACTIONS_PAGE, ActionsPage, FeedbackRow, FindingRow, ListPart, ServiceView, TREND_MONTHS, ViewAction};
+pub use wait::{COMMAND_WAIT, announce_waits, why_busy};
 
 use crate::domain::clock::Clock;
 use crate::error::{Error, Result};
@@ -81,7 +88,7 @@ impl Store {
     pub fn open(path: &Path, actor: &str) -> Result<Store> {
         let label = crate::domain::sanitize::clean(&path.display().to_string());
         let (mut conn, registration) = open::connect(path, &label, open::Access::ReadWrite)?;
-        if let Err(e) = prepare_for_writing(&mut conn, &label) {
+        if let Err(e) = prepare_for_writing(&mut conn, &label, path) {
             // Whatever stopped it, closing must not write into the file.
             open::close_without_checkpoint(&conn);
             return Err(e);
@@ -211,6 +218,23 @@ impl Store {
         true
     }
 
+    /// For the meeting screen: a write waits for another process's lock
+    /// only this long, then fails as `Error::Busy`, so the screen can queue
+    /// it and keep drawing (tui/pending.rs).
+    pub fn wait_briefly(&self, wait: Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+
+    /// True when another process holds the write lock now (checked with
+    /// this connection's own wait, and nothing written).
+    pub fn write_lock_taken(&mut self) -> Result<bool> {
+        match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+            Ok(()) => Ok(false),
+            Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => Ok(true),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -293,7 +317,16 @@ impl Store {
         let copied = self.copy_into(&partial);
         if let Err(e) = copied {
             remove_partial(&partial);
-            return Err(Error::Database(format!("backup to {label} failed: {e}")));
+            // Never SQLite's "database is locked": say what kept it busy.
+            let why = match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::DatabaseBusy) => format!(
+                    "the database stayed busy for {} s ({})",
+                    BUSY_TIMEOUT.as_secs(),
+                    wait::why_busy(&self.path)
+                ),
+                _ => e.to_string(),
+            };
+            return Err(Error::Database(format!("backup to {label} failed: {why}")));
         }
         // A hard link never replaces a file that appeared meanwhile; where
         // links are not supported, rename (checked just above).
@@ -569,7 +602,10 @@ pub(crate) fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
 /// told from another file's (store/open.rs). Every write transaction calls
 /// it before committing.
 pub(crate) fn stamp(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("UPDATE file_mark SET writes = writes + 1 WHERE id = 1", []).map(|_| ())
+    let mark = settle::next_mark();
+    conn.prepare_cached("UPDATE file_mark SET writes = writes + 1, last_write = ?1 WHERE id = 1")?
+        .execute([mark])
+        .map(|_| ())
 }
 
 impl Store {
@@ -589,8 +625,8 @@ impl Store {
 /// Readies a new read-write connection: checks the file is ours (on this
 /// connection, before its first write, so the schema is read once per
 /// process), then WAL, foreign keys, durable commits, migrations.
-fn prepare_for_writing(conn: &mut Connection, label: &str) -> Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn prepare_for_writing(conn: &mut Connection, label: &str, path: &Path) -> Result<()> {
+    wait::install(conn, path)?;
     refuse_foreign(conn, label)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     // WAL lets readers (the projector, lookups) run while a writer commits;
@@ -612,6 +648,11 @@ impl Drop for Store {
     fn drop(&mut self) {
         if self.detached {
             return;
+        }
+        // A command's write that reported an I/O error: make what the
+        // file will hold match what is said (store/settle.rs).
+        if !self.read_only && self.file_intact() && take_io_failure() {
+            let _ = self.settle_failed_write();
         }
         if !self.file_intact() {
             self.close_if_moved();

@@ -212,85 +212,59 @@ impl Store {
         Ok(())
     }
 
-    pub fn save_draft(&mut self, meeting: i64, role: &str, kind: &str, target: &str, fields: &[String]) -> Result<()> {
-        let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
-        self.write_one(
-            "INSERT OR REPLACE INTO drafts (meeting_id, role, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![meeting, role, kind, target, json, self.clock.stamp()],
-        )?;
-        Ok(())
-    }
-
-    /// (kind, target, field texts) of the draft a role left unsaved.
-    pub fn draft(&self, meeting: i64, role: &str) -> Result<Option<(String, String, Vec<String>)>> {
-        let row: Option<(String, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT kind, target, fields FROM drafts WHERE meeting_id = ?1 AND role = ?2",
-                params![meeting, role],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        Ok(row.map(|(k, s, f)| (k, s, serde_json::from_str(&f).unwrap_or_default())))
-    }
-
-    pub fn clear_draft(&mut self, meeting: i64, role: &str) -> Result<()> {
-        self.write_one("DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2", params![meeting, role])?;
-        Ok(())
-    }
-
-    /// Clears a role's draft only if it still holds exactly this text: a
-    /// screen closing its form never deletes words another screen of the
-    /// same role has written there since.
-    pub fn clear_own_draft(
+    /// Drafts are keyed by `screen`, who typed them where
+    /// (`tui::screen_identity`), never by role: a change of chair moves
+    /// nothing, and one screen's typing never overwrites another's.
+    pub fn save_draft(
         &mut self,
         meeting: i64,
-        role: &str,
+        screen: &str,
         kind: &str,
         target: &str,
         fields: &[String],
     ) -> Result<()> {
         let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
         self.write_one(
-            "DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2 AND kind = ?3 AND target = ?4 AND fields = ?5",
-            params![meeting, role, kind, target, json],
+            "INSERT OR REPLACE INTO drafts (meeting_id, screen, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![meeting, screen, kind, target, json, self.clock.stamp()],
         )?;
         Ok(())
     }
 
-    /// Moves a screen's draft when its role changes (the chair taken from
-    /// it, or it taking the chair), in one transaction. There is one draft
-    /// per role, so the move is refused (false, nothing changed) when `to`
-    /// already holds other words: a silent chair's unsaved text, or another
-    /// minute-taker's. The old role's draft is removed only if it still
-    /// holds exactly this text.
-    pub fn move_draft(&mut self, meeting: i64, from: &str, to: &str, draft: (&str, &str, &[String])) -> Result<bool> {
-        let (kind, target, fields) = draft;
-        if from == to {
-            return Ok(true);
-        }
-        let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let there: Option<(String, String, String)> = tx
+    /// (kind, target, field texts) of the draft a screen left unsaved.
+    pub fn draft(&self, meeting: i64, screen: &str) -> Result<Option<(String, String, Vec<String>)>> {
+        let row: Option<(String, String, String)> = self
+            .conn
             .query_row(
-                "SELECT kind, target, fields FROM drafts WHERE meeting_id = ?1 AND role = ?2",
-                params![meeting, to],
+                "SELECT kind, target, fields FROM drafts WHERE meeting_id = ?1 AND screen = ?2",
+                params![meeting, screen],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        if there.is_some_and(|(k, t, f)| (k.as_str(), t.as_str(), f.as_str()) != (kind, target, json.as_str())) {
-            return Ok(false);
-        }
-        tx.execute(
-            "INSERT OR REPLACE INTO drafts (meeting_id, role, kind, target, fields, saved_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![meeting, to, kind, target, json, self.clock.stamp()],
+        Ok(row.map(|(k, s, f)| (k, s, serde_json::from_str(&f).unwrap_or_default())))
+    }
+
+    pub fn clear_draft(&mut self, meeting: i64, screen: &str) -> Result<()> {
+        self.write_one("DELETE FROM drafts WHERE meeting_id = ?1 AND screen = ?2", params![meeting, screen])?;
+        Ok(())
+    }
+
+    /// Clears a screen's draft only if it still holds exactly this text: a
+    /// screen closing its form never deletes words written there since (by
+    /// the same person reopening qprm on the same terminal).
+    pub fn clear_own_draft(
+        &mut self,
+        meeting: i64,
+        screen: &str,
+        kind: &str,
+        target: &str,
+        fields: &[String],
+    ) -> Result<()> {
+        let json = serde_json::to_string(fields).map_err(|e| crate::Error::invalid(e.to_string()))?;
+        self.write_one(
+            "DELETE FROM drafts WHERE meeting_id = ?1 AND screen = ?2 AND kind = ?3 AND target = ?4 AND fields = ?5",
+            params![meeting, screen, kind, target, json],
         )?;
-        tx.execute(
-            "DELETE FROM drafts WHERE meeting_id = ?1 AND role = ?2 AND kind = ?3 AND target = ?4 AND fields = ?5",
-            params![meeting, from, kind, target, json],
-        )?;
-        super::stamp(&tx)?;
-        tx.commit()?;
-        Ok(true)
+        Ok(())
     }
 }

@@ -24,6 +24,8 @@ const MIGRATIONS: &[Migration] = &[
     // Indexes for the minutes of a late meeting. IF NOT EXISTS: tests wind
     // files back to older versions without dropping them.
     Migration::Sql(include_str!("schema_v9.sql")),
+    // Drafts per screen, and the mark of the last write landed.
+    Migration::Sql(include_str!("schema_v10.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

@@ -201,10 +201,12 @@ pub struct App {
     pub following: bool,
     /// The draft last written to the store, to write only when it changes.
     pub(super) last_draft: Option<(&'static str, String, Vec<String>)>,
-    /// The role whose draft the open form autosaves into: the screen's own,
-    /// except when its role changed under an open form and the new role's
-    /// draft held other words (see `set_role`).
-    pub(super) draft_slot: &'static str,
+    /// Whose drafts this screen writes and is offered back: the person and
+    /// terminal typing (`tui::screen_identity`), never the role, so a
+    /// draft survives a change of chair and is offered back to the screen
+    /// that typed it whatever role it reopens with. Tests that build an
+    /// `App` directly key by role, as the default.
+    pub(super) draft_key: String,
     /// Whether any agenda item has been opened yet.
     pub(super) started: bool,
     pub(super) undo: Vec<UndoEntry>,
@@ -257,15 +259,20 @@ impl App {
             chair_label: None,
             following: true,
             last_draft: None,
-            draft_slot: "chair",
+            draft_key: String::new(),
             started: mode.present,
             undo: Vec::new(),
             redo: Vec::new(),
             show_withdrawn: false,
         };
-        app.draft_slot = app.role.actor();
+        app.draft_key = app.role.actor().to_string();
         app.reload(store)?;
         Ok(app)
+    }
+
+    /// Keys this screen's drafts by who is typing where (see `draft_key`).
+    pub fn set_draft_key(&mut self, key: String) {
+        self.draft_key = key;
     }
 
     pub fn current_service(&self) -> Option<&str> {

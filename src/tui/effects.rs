@@ -50,25 +50,15 @@ fn page_offset(selected: usize) -> usize {
 
 impl App {
     /// Changes this screen's role (it took the chair, or lost it): later
-    /// changes are recorded under the new role's actor, a minute-taker's
-    /// screen starts out following the chair, and an open form's draft
-    /// moves to the new role's, unless that one holds other words (then the
-    /// form keeps autosaving where it was until it closes, rather than
-    /// write over them).
+    /// changes are recorded under the new role's actor and a minute-taker's
+    /// screen starts out following the chair. Its draft stays its own: it
+    /// is keyed by the screen, not the role.
     pub fn set_role(&mut self, store: &mut Store, role: Role) -> Result<()> {
         if role != self.role {
             self.following = true;
         }
         self.role = role;
         store.set_actor(role.actor());
-        match &self.last_draft {
-            Some((kind, target, fields)) => {
-                if store.move_draft(self.meeting.id, self.draft_slot, role.actor(), (kind, target, fields))? {
-                    self.draft_slot = role.actor();
-                }
-            }
-            None => self.draft_slot = role.actor(),
-        }
         Ok(())
     }
 
@@ -381,26 +371,24 @@ impl App {
         }
         match (&current, &self.last_draft) {
             (Some((kind, target, fields)), _) => {
-                store.save_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
+                store.save_draft(self.meeting.id, &self.draft_key, kind, target, fields)?
             }
             // Only this screen's own words: another screen of the same role
             // may have written its draft there since.
             (None, Some((kind, target, fields))) => {
-                store.clear_own_draft(self.meeting.id, self.draft_slot, kind, target, fields)?
+                store.clear_own_draft(self.meeting.id, &self.draft_key, kind, target, fields)?
             }
             (None, None) => {}
         }
         self.last_draft = current;
-        if self.last_draft.is_none() {
-            self.draft_slot = self.role.actor();
-        }
         Ok(())
     }
 
-    /// Offers back a draft this role left unsaved (after a crash or a closed
-    /// laptop): opens its form, at its service or action, with the text.
+    /// Offers back a draft this screen left unsaved (after a crash or a
+    /// closed laptop): opens its form, at its service or action, with the
+    /// text.
     pub fn restore_draft(&mut self, store: &Store) -> Result<()> {
-        let Some((kind, target, fields)) = store.draft(self.meeting.id, self.role.actor())? else { return Ok(()) };
+        let Some((kind, target, fields)) = store.draft(self.meeting.id, &self.draft_key)? else { return Ok(()) };
         let Some(form) = Form::from_draft(&kind, &target, &fields) else { return Ok(()) };
         // What is stored, exactly, so closing the form clears it (an edit
         // draft's form is filled in further below).
@@ -441,7 +429,6 @@ impl App {
             }
         }
         self.last_draft = Some(stored);
-        self.draft_slot = self.role.actor();
         self.overlay = Overlay::Form(Box::new(form));
         self.status = Some("Restored unsaved text from the last session: Enter saves it, Esc twice discards it".into());
         Ok(())

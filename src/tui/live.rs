@@ -314,9 +314,18 @@ pub fn backup_in_background(db: PathBuf, keep: usize) -> std::sync::mpsc::Receiv
 const BACKUP_FRESH: Duration = Duration::from_secs(12 * 3600);
 
 /// The name automatic backups of `db` start with: the file's whole stem,
-/// so `qprm.db` and `qprm-old.db` in one folder each have their own.
+/// so `qprm.db` and `qprm-old.db` in one folder each have their own. A
+/// file not named `.db` keeps its whole name (`qprm.sqlite-…`), so
+/// `qprm.db` and `qprm.sqlite` never share backups; one with no extension
+/// ends in a dot (`qprm.-…`), apart from `qprm.db`'s too.
 fn backup_stem(db: &Path) -> String {
-    db.file_stem().map_or_else(|| "qprm".to_string(), |s| s.to_string_lossy().into_owned())
+    let name = |s: &std::ffi::OsStr| s.to_string_lossy().into_owned();
+    match (db.file_stem(), db.extension()) {
+        (Some(stem), Some(ext)) if ext == "db" => name(stem),
+        (Some(_), Some(_)) => db.file_name().map_or_else(|| "qprm".to_string(), name),
+        (Some(stem), None) => format!("{}.", name(stem)),
+        (None, _) => "qprm".to_string(),
+    }
 }
 
 /// Where a failed opening backup is noted until the next screen reports it.

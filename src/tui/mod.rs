@@ -8,6 +8,7 @@ pub mod forms;
 pub mod glyphs;
 pub mod keymap;
 pub mod live;
+pub mod pending;
 pub mod render;
 pub mod theme;
 pub mod update;
@@ -41,6 +42,7 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     // date `QPRM_TODAY` pins, if any), and its store records by the same.
     store.set_clock(crate::domain::clock::Clock::running());
     let mut app = App::new(store, meeting, mode, opts.colour, store.clock().today())?;
+    app.set_draft_key(screen_identity());
     // Before anything is recorded: a known-good copy of the record, taken
     // alongside the meeting rather than before its first frame.
     let mut backup = match (opts.keep_backups, app.role.edits() && !store.is_read_only()) {
@@ -78,12 +80,34 @@ pub fn run(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result
     }
     let watchdog =
         live::stop_watchdog(std::sync::Arc::clone(&stop), store.path().to_path_buf(), app.meeting.id, live.id().into());
+    pending::Pending::start(store)?;
     let result = event_loop(&mut terminal, store, &mut app, &mut live, &stop, &mut backup);
     let finished = live.finish(store, &app);
     watchdog.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = execute!(std::io::stdout(), DisableBracketedPaste);
     ratatui::restore();
     result.and(finished)
+}
+
+/// Who is typing where, for keying drafts: `user@terminal` (the SSH
+/// session's terminal, else standard input's), or `QPRM_SCREEN` when set
+/// (two screens a person wants kept apart on one terminal, and tests).
+/// The same person reopening qprm on the same terminal is offered back
+/// what they left unsaved, whatever role the screen then has.
+pub fn screen_identity() -> String {
+    if let Some(named) = std::env::var("QPRM_SCREEN").ok().filter(|s| !s.trim().is_empty()) {
+        return named;
+    }
+    let user = ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "someone".into());
+    let tty = std::env::var("SSH_TTY")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .or_else(|| std::fs::read_link("/proc/self/fd/0").ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| "console".into());
+    format!("{user}@{tty}")
 }
 
 fn event_loop(
@@ -96,13 +120,15 @@ fn event_loop(
 ) -> Result<()> {
     let mut version = store.data_version()?;
     let mut dirty = true;
+    let mut held = pending::Pending::default();
     while !app.quit && !stop.load(std::sync::atomic::Ordering::Relaxed) {
         dirty |= backup_report(app, backup);
         if dirty {
             terminal.draw(|f| render::render(app, f)).map_err(|e| Error::io("drawing", e))?;
             dirty = false;
         }
-        if event::poll(TICK).map_err(|e| Error::io("reading the keyboard", e))? {
+        let tick = if held.is_waiting() { pending::RETRY } else { TICK };
+        if event::poll(tick).map_err(|e| Error::io("reading the keyboard", e))? {
             // Handle everything already queued (key-repeat, a fast typist)
             // before drawing again, so a burst never delays a save; bounded
             // so the screen still refreshes during a flood.
@@ -125,7 +151,13 @@ fn event_loop(
                             // after the file was swapped must not be called
                             // saved (it would land in the other file's WAL).
                             Some(effect) if !(effect.writes() && file_gone(store, app)) => {
-                                perform(app, store, effect);
+                                if effect.writes() {
+                                    // Held, not waited for, while another process writes.
+                                    let result = held.submit(app, store, effect);
+                                    shown(app, result);
+                                } else {
+                                    perform(app, store, effect);
+                                }
                             }
                             _ => {}
                         }
@@ -152,13 +184,22 @@ fn event_loop(
             }
             dirty |= app.ticking();
         }
+        if held.is_waiting() && !file_gone(store, app) {
+            match held.retry(app, store) {
+                Ok(changed) => dirty |= changed,
+                Err(e) => shown(app, Err(e)),
+            }
+        }
         match live_sync(store, app, live) {
             Ok(changed) => dirty |= changed,
             Err(e) => shown(app, Err(e)),
         }
         version = store.data_version().unwrap_or(version);
     }
-    // Whatever was typed since the last tick is kept as a draft.
+    // Whatever was typed since the last tick is kept as a draft; leaving,
+    // that write and handing back the chair may wait for another writer.
+    pending::Pending::leaving(store)?;
+    held.finish(app, store)?;
     app.sync_draft(store)
 }
 
@@ -227,6 +268,11 @@ fn backup_report(app: &mut App, backup: &mut Option<std::sync::mpsc::Receiver<li
 /// A database problem mid-meeting (locked past the busy timeout, a file
 /// gone) is shown on the status line; the meeting carries on.
 fn shown(app: &mut App, r: Result<()>) {
+    // A heartbeat or draft write that met another process's lock is
+    // tried again next tick; a held save says so itself (pending.rs).
+    if let Err(Error::Busy(_)) = r {
+        return;
+    }
     if let Err(e) = r {
         app.status = Some(format!("Database problem: {e}. Nothing unsaved was lost; try again."));
     }

@@ -109,9 +109,20 @@ pub fn base_pack() -> serde_json::Value {
     })
 }
 
+/// Winds a database back from schema v10 (drafts keyed by screen, not
+/// role; the last write's mark) to v9.
+pub fn undo_v10(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        "ALTER TABLE drafts RENAME COLUMN screen TO role;
+         ALTER TABLE file_mark DROP COLUMN last_write;
+         PRAGMA user_version = 9;",
+    )
+    .unwrap();
+}
+
 /// Winds a database back from schema v7 (one owner per name apart from
-/// case and spacing), as one written before it: owners `folded` only by
-/// case, and no unique index on it.
+/// case and spacing), and the later schemas, as one written before it:
+/// owners `folded` only by case, and no unique index on it.
 pub fn undo_v7(conn: &rusqlite::Connection) {
     undo_v8(conn);
     conn.execute_batch(
@@ -125,6 +136,8 @@ pub fn undo_v7(conn: &rusqlite::Connection) {
 /// Winds a database back from schema v8 (the chair's published row and
 /// timer), as one written before it.
 pub fn undo_v8(conn: &rusqlite::Connection) {
+    // v9 is indexes made IF NOT EXISTS: they may stay.
+    undo_v10(conn);
     conn.execute_batch(
         "ALTER TABLE meeting_presence DROP COLUMN selected_row;
          ALTER TABLE meeting_presence DROP COLUMN timer_seconds;
