@@ -210,6 +210,12 @@ impl Live {
         Ok(app.has_open_form())
     }
 
+    /// Names this screen to the others (who chairs), in place of the
+    /// user and process: a served screen is one of many in one process.
+    pub fn set_label(&mut self, label: &str) {
+        self.label = crate::domain::sanitize::clean(label);
+    }
+
     /// This instance's presence id (the chair's, when it holds the chair).
     pub fn id(&self) -> &str {
         &self.id
