@@ -58,6 +58,19 @@ impl Session {
     /// Opens the screen's state and takes its place in the meeting (the
     /// chair, the minute-taker's, a follower), before any terminal exists.
     pub fn start(store: &mut Store, meeting: i64, mode: Mode, opts: Options) -> Result<Session> {
+        Session::start_as(store, meeting, mode, opts, None)
+    }
+
+    /// As `start`, naming the screen to the others (who chairs) with
+    /// `label` rather than the user and process: a served screen is one of
+    /// many in one process.
+    pub fn start_as(
+        store: &mut Store,
+        meeting: i64,
+        mode: Mode,
+        opts: Options,
+        label: Option<&str>,
+    ) -> Result<Session> {
         // A screen stays open while the minutes pass: its clock runs (with the
         // date `QPRM_TODAY` pins, if any), and its store records by the same.
         store.set_clock(crate::domain::clock::Clock::running());
@@ -75,6 +88,9 @@ impl Session {
             app.status = Some(format!("Read-only screen: {reason}. Nothing can be recorded from here."));
         }
         let mut live = live::Live::new(opts.chair_stale);
+        if let Some(label) = label {
+            live.set_label(label);
+        }
         live.start(store, &mut app, mode.take_chair)?;
         Ok(Session { app, live, backup })
     }
@@ -82,11 +98,6 @@ impl Session {
     /// This screen's presence id (the chair's, when it holds the chair).
     pub fn presence_id(&self) -> &str {
         self.live.id()
-    }
-
-    /// Names this screen in the meeting's presence (who chairs).
-    pub fn set_label(&mut self, label: &str) {
-        self.live.set_label(label);
     }
 
     /// Runs the screen until `q`, `stop` or the input closing; then hands
