@@ -313,3 +313,46 @@ fn killing_a_client_leaves_the_chair_free_and_its_draft_kept() {
     let _ = std::fs::File::open(&server.log).unwrap().read_to_string(&mut log);
     assert!(log.contains("closed; its draft is kept"), "{log}");
 }
+
+#[test]
+fn the_invitation_names_every_role_and_the_host_keys_fingerprint() {
+    let db = TestDb::with_meeting();
+    let keys = db.file("keys", "# nobody yet\n");
+    let out = db
+        .cmd()
+        .args(["serve", "--listen", "127.0.0.1:2299", "--print-invite", "--authorized-keys"])
+        .arg(&keys)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for role in ["chair", "minutes", "projector", "viewer"] {
+        assert!(text.contains(&format!("ssh -p 2299 {role}@127.0.0.1")), "{text}");
+    }
+    // The host key was made owner-only beside the database, and the
+    // invitation carries its fingerprint as ssh-keygen reads it.
+    let host_key = db.dir.path().join("qprm.db.host_key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&host_key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    if ssh_tools() {
+        let out = Command::new("ssh-keygen").arg("-lf").arg(&host_key).output().unwrap();
+        let print = String::from_utf8_lossy(&out.stdout).split_whitespace().nth(1).unwrap().to_string();
+        assert!(text.contains(&print), "{text} lacks {print}");
+    }
+}
+
+#[test]
+fn a_bad_authorized_keys_file_is_refused_naming_the_line() {
+    let db = TestDb::with_meeting();
+    let keys = db.file("keys", "# the room\nroles=\"owner\" ssh-ed25519 AAAA\n");
+    let out = db.cmd().args(["serve", "--authorized-keys"]).arg(&keys).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("keys, line 2: unknown role owner"), "{err}");
+    let out = db.cmd().args(["serve"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no authorized-keys file at"));
+}

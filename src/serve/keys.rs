@@ -6,7 +6,7 @@
 use super::role::Role;
 use crate::domain::sanitize::clean;
 use crate::error::{Error, Result};
-use russh::keys::{HashAlg, PrivateKey, PublicKey};
+use russh::keys::{Algorithm, HashAlg, PrivateKey, PublicKey};
 use std::path::{Path, PathBuf};
 
 /// The largest authorized-keys or host-key file read: a file anyone could
@@ -140,6 +140,15 @@ fn parse_line(line: &str) -> std::result::Result<(PublicKey, Option<Vec<Role>>),
         return Err("options but no key".into());
     }
     let key = PublicKey::from_openssh(key_text).map_err(|e| format!("not a public key ({e})"))?;
+    // This server verifies Ed25519 and ECDSA signatures only (russh is
+    // built without its RSA backend): an RSA line would look accepted and
+    // then never let its owner in.
+    if matches!(key.algorithm(), Algorithm::Rsa { .. } | Algorithm::Dsa) {
+        return Err(format!(
+            "{} keys are not accepted: ask for an Ed25519 key (ssh-keygen -t ed25519)",
+            key.algorithm().as_str()
+        ));
+    }
     Ok((key, roles))
 }
 
@@ -230,7 +239,7 @@ pub fn host_key(path: &Path) -> Result<(PrivateKey, bool)> {
             Ok((key, false))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut key = PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519)
+            let mut key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519)
                 .map_err(|e| Error::Invalid(format!("generating a host key: {e}")))?;
             key.set_comment("qprm serve");
             let pem = key
@@ -289,6 +298,8 @@ mod tests {
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPJZVVzuzd9wOoTz/d+YTSMxntdnh3txxWGt2eQRAM5W minute-taker@laptop";
     const ED2: &str = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGXcqykcCYh4Jd7tOuHyHjba3+aRs4rsO+g47brm01yj chair";
 
+    const RSA: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCqjE/3msY2LFHYvfC2JsxKbqMpMVCfBno6ffa/GGSzVmDl6qNeGKfm/pcMeno/hhemMbvUXUZwaavzLK3312kW9/tli+M5iFsdC2fHSgAsLrbjVKjw9/sUx+PDjDiJX/zCEw8YP7I3afuZzAUZMuGsbLc4Df5FTnjQNAU3mvi2O47MB0Fk+V8nAHw3C3tpzKg4d37K19MgHCsnZx1giqlvTl1je2AW+vpHgB4BCmsMt608/L7Pma+YmqaF/uuRV1XQWv4kxQoYaVG8bG7wOc1onY7Sopk/WLWP0GX7DyhOgwbKMONICHIEhLzQdFW1Dzz2zmiyY2gQV3i3Dwi7N+CD rsa-user";
+
     #[test]
     fn a_plain_key_may_take_every_role() {
         let keys = AuthorizedKeys::parse(&format!("# the meeting room\n\n{ED}\n"), "keys").unwrap();
@@ -323,8 +334,9 @@ mod tests {
         let text = format!(
             "{ED}\nroles=\"owner\" {ED2}\nssh-ed25519 not-base64\nfrom=\"10.0.0.1\" {ED2}\nroles=\"chair {ED2}\n"
         );
-        let err = AuthorizedKeys::parse(&text, "room.keys").unwrap_err().to_string();
+        let err = AuthorizedKeys::parse(&format!("{text}{RSA}\n"), "room.keys").unwrap_err().to_string();
         assert!(err.contains("room.keys, line 2: unknown role owner"), "{err}");
+        assert!(err.contains("room.keys, line 6: ssh-rsa keys are not accepted"), "{err}");
         assert!(err.contains("room.keys, line 3: not a public key"), "{err}");
         assert!(err.contains("room.keys, line 4: option from is not supported"), "{err}");
         assert!(err.contains("room.keys, line 5: an option's quotes are not closed"), "{err}");
