@@ -168,19 +168,17 @@ pub struct ScreenSpec {
 /// Runs one served screen to its end: `q`, the connection closing, the
 /// idle timeout or the server stopping (`stop`). The chair is handed back
 /// and the draft kept, as when a local terminal closes.
-pub fn run(spec: ScreenSpec, input: Receiver<Input>, output: ChannelWriter, stop: &AtomicBool) -> Result<()> {
-    let mut store = if spec.role == Role::Viewer {
-        Store::open_read_only(&spec.db, "read-only", false)?
-    } else {
-        Store::open(&spec.db, spec.role.name())?
+pub fn run(spec: ScreenSpec, input: Receiver<Input>, mut output: ChannelWriter, stop: &AtomicBool) -> Result<()> {
+    let (mut store, mut session) = match open(&spec) {
+        Ok(opened) => opened,
+        Err(e) => {
+            // Said to the person connecting as well as in the server's log.
+            let said = crate::domain::sanitize::clean(&e.to_string());
+            let _ = std::io::Write::write_all(&mut output, format!("qprm: {said}\r\n").as_bytes());
+            let _ = std::io::Write::flush(&mut output);
+            return Err(e);
+        }
     };
-    let mut mode = spec.role.mode();
-    mode.read_only |= store.is_read_only();
-    let meeting = store
-        .latest_meeting()?
-        .ok_or_else(|| Error::invalid("no meetings yet: create one with `qprm meeting new` on the server"))?;
-    let opts = crate::tui::Options { colour: true, keep_backups: None, chair_stale: spec.chair_stale };
-    let mut session = Session::start_as(&mut store, meeting.id, mode, opts, Some(&spec.label))?;
     let (w, h) = spec.size;
     let backend = CrosstermBackend::new(output);
     let mut terminal =
@@ -194,6 +192,23 @@ pub fn run(spec: ScreenSpec, input: Receiver<Input>, output: ChannelWriter, stop
     let _ = terminal.show_cursor();
     let _ = execute!(terminal.backend_mut(), DisableBracketedPaste, LeaveAlternateScreen);
     result
+}
+
+/// The screen's own store connection, on the latest meeting, in its role.
+fn open(spec: &ScreenSpec) -> Result<(Store, Session)> {
+    let mut store = if spec.role == Role::Viewer {
+        Store::open_read_only(&spec.db, "read-only", false)?
+    } else {
+        Store::open(&spec.db, spec.role.name())?
+    };
+    let mut mode = spec.role.mode();
+    mode.read_only |= store.is_read_only();
+    let meeting = store
+        .latest_meeting()?
+        .ok_or_else(|| Error::invalid("no meetings yet: create one with `qprm meeting new` on the server"))?;
+    let opts = crate::tui::Options { colour: true, keep_backups: None, chair_stale: spec.chair_stale };
+    let session = Session::start_as(&mut store, meeting.id, mode, opts, Some(&spec.label))?;
+    Ok((store, session))
 }
 
 #[cfg(test)]
