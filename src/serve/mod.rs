@@ -182,6 +182,9 @@ pub fn run(db: &Path, opts: ServeOptions, out: &mut dyn Write) -> Result<()> {
                 served.stop.store(true, Ordering::SeqCst);
                 let waiting = Arc::clone(&served);
                 let _ = tokio::task::spawn_blocking(move || wait_for_screens(&waiting)).await;
+                // The screens' last bytes (leaving the alternate screen) and
+                // their channels' close go out before the disconnect.
+                tokio::time::sleep(Duration::from_millis(200)).await;
                 handle.shutdown("the meeting server stopped".into());
             }
         }
