@@ -66,12 +66,17 @@ impl Server {
     /// Starts `qprm serve` on a free loopback port with `keys` as its
     /// authorized-keys file, and waits until it accepts connections.
     fn start(db: &TestDb, keys: &str) -> Server {
+        Server::start_with(db, keys, &[])
+    }
+
+    fn start_with(db: &TestDb, keys: &str, extra: &[&str]) -> Server {
         let keys_file = db.file("room.authorized_keys", keys);
         let log = db.dir.path().join("serve.log");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(qprm_binary())
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--authorized-keys"])
             .arg(&keys_file)
+            .args(extra)
             .env("QPRM_DB", &db.path)
             .env("QPRM_TODAY", TODAY)
             .stdout(Stdio::null())
@@ -355,4 +360,19 @@ fn a_bad_authorized_keys_file_is_refused_naming_the_line() {
     let out = db.cmd().args(["serve"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no authorized-keys file at"));
+}
+
+#[test]
+fn a_full_meeting_says_so_to_the_next_laptop() {
+    let Some((db, chair_key, minutes_key, keys)) = room() else { return };
+    let server = Server::start_with(&db, &keys, &["--max-sessions", "1"]);
+    let mut chair = server.ssh(&chair_key, "chair");
+    chair.wait_for("CHAIR");
+    let mut late = server.ssh(&minutes_key, "viewer");
+    late.wait_for("The meeting already has 1 screens open");
+    wait_until("the refused ssh exits", || late.exited());
+    server.wait_log("already 1 screens open");
+    chair.send("q");
+    chair.send("y");
+    wait_until("the chair's ssh exits", || chair.exited());
 }
