@@ -32,6 +32,9 @@ pub struct Live {
     offer_chair_draft: bool,
 }
 
+/// Screens started in this process, so each has its own presence id.
+static SCREENS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The wall clock, written into the beat only for older qprm screens
 /// (store/presence.rs); nothing here judges liveness by it.
 fn unix_now() -> i64 {
@@ -44,7 +47,8 @@ impl Live {
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into());
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         Live {
-            id: format!("{pid}-{nanos:x}"),
+            // A counter too: `qprm serve` starts many screens in one process.
+            id: format!("{pid}-{nanos:x}-{}", SCREENS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
             label: crate::domain::sanitize::clean(&format!("{user} (pid {pid})")),
             last_beat: Instant::now(),
             published: None,
