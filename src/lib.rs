@@ -8,6 +8,7 @@ pub mod error;
 pub mod pack;
 pub mod report;
 pub mod samples;
+pub mod serve;
 pub mod store;
 pub mod text;
 pub mod tui;

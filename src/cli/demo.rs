@@ -114,7 +114,7 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
 /// How long a silent chair keeps the chair: `QPRM_CHAIR_STALE_MS` if set
 /// (tests shorten it; a meeting has no reason to), else 15 s. Below a
 /// second, a chair busy for a moment would be replaced.
-fn chair_stale() -> std::time::Duration {
+pub(crate) fn chair_stale() -> std::time::Duration {
     std::env::var("QPRM_CHAIR_STALE_MS")
         .ok()
         .and_then(|v| v.trim().parse::<u64>().ok())

@@ -164,6 +164,24 @@ pub enum Command {
     },
     /// Check the database file for damage (SQLite integrity and foreign keys)
     Check,
+    /// The meeting screen over SSH for other laptops: ssh -p 2222 chair@host, minutes@, projector@, viewer@ (keys only)
+    Serve {
+        /// Where to listen; beyond this machine only when you say so (0.0.0.0:2222)
+        #[arg(long, value_name = "ADDR:PORT", default_value = crate::serve::DEFAULT_LISTEN)]
+        listen: String,
+        /// OpenSSH authorized_keys file (default: the database's path + .authorized_keys)
+        #[arg(long, value_name = "FILE")]
+        authorized_keys: Option<PathBuf>,
+        /// At most this many screens at once
+        #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_SESSIONS)]
+        max_sessions: usize,
+        /// Close a screen nobody has typed in for this many seconds (0: never; projectors never)
+        #[arg(long, value_name = "SECS", default_value_t = crate::serve::DEFAULT_IDLE_SECS)]
+        idle_timeout: u64,
+        /// Print the ssh commands (with the host key's fingerprint) to paste into an invitation, and exit
+        #[arg(long)]
+        print_invite: bool,
+    },
     /// A consistent copy of the live database, safe while meetings are open
     Backup {
         /// Where to write the copy (must not exist)
@@ -704,6 +722,22 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
                 format!("{label} is damaged ({} problem(s)); restore a backup (see README, Backups):", problems.len()),
             );
             Err(Error::Database(lines.join("\n")))
+        }
+        Some(Command::Serve { listen, authorized_keys, max_sessions, idle_timeout, print_invite }) => {
+            let keep = std::env::var("QPRM_KEEP_BACKUPS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(crate::tui::live::KEEP_BACKUPS);
+            let opts = crate::serve::ServeOptions {
+                listen,
+                authorized_keys,
+                max_sessions,
+                idle: (idle_timeout > 0).then(|| std::time::Duration::from_secs(idle_timeout)),
+                print_invite,
+                chair_stale: demo::chair_stale(),
+                keep_backups: keep,
+            };
+            crate::serve::run(&ctx.db_path()?, opts, ctx.out)
         }
         Some(Command::Backup { file }) => {
             let store = ctx.open_existing()?;

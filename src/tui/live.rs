@@ -50,6 +50,9 @@ pub struct Live {
     offer_chair_draft: bool,
 }
 
+/// Screens started in this process, so each has its own presence id.
+static SCREENS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The wall clock, written into the beat only for older qprm screens
 /// (store/presence.rs); nothing here judges liveness by it.
 fn unix_now() -> i64 {
@@ -62,7 +65,8 @@ impl Live {
         let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "someone".into());
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         Live {
-            id: format!("{pid}-{nanos:x}"),
+            // A counter too: `qprm serve` starts many screens in one process.
+            id: format!("{pid}-{nanos:x}-{}", SCREENS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)),
             label: crate::domain::sanitize::clean(&format!("{user} (pid {pid})")),
             last_beat: Instant::now(),
             published: None,
@@ -201,6 +205,12 @@ impl Live {
         }
         self.offer_chair_draft = false;
         vec![LiveEvent::RestoreDraft]
+    }
+
+    /// Names this screen to the others (who chairs), in place of the
+    /// user and process: a served screen is one of many in one process.
+    pub fn set_label(&mut self, label: &str) {
+        self.label = crate::domain::sanitize::clean(label);
     }
 
     /// This instance's presence id (the chair's, when it holds the chair).

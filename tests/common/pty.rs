@@ -13,7 +13,7 @@ pub struct Pty {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 /// The binary under test. Cargo sets `CARGO_BIN_EXE_qprm` when it runs a
@@ -51,6 +51,23 @@ impl Pty {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        Pty::start(pair, cmd)
+    }
+
+    /// Runs any program (not qprm) in a terminal of its own, 24×80.
+    pub fn spawn_program(program: &str, args: &[&str], env: &[(&str, &str)]) -> Pty {
+        let pair =
+            native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Pty::start(pair, cmd)
+    }
+
+    fn start(pair: portable_pty::PtyPair, cmd: CommandBuilder) -> Pty {
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -69,7 +86,23 @@ impl Pty {
                 feed.lock().unwrap().process(&buf[..n]);
             }
         });
-        Pty { parser, raw, writer, child, _master: pair.master }
+        Pty { parser, raw, writer, child, master: pair.master }
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH) and its emulator.
+    pub fn resize(&mut self, rows: u16, cols: u16) {
+        self.parser.lock().unwrap().screen_mut().set_size(rows, cols);
+        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+    }
+
+    /// The emulated screen's size: rows, columns.
+    pub fn size(&self) -> (u16, u16) {
+        self.parser.lock().unwrap().screen().size()
+    }
+
+    /// True once the program has exited.
+    pub fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
     /// Every byte written to the terminal so far.
