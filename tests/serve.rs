@@ -322,7 +322,7 @@ fn killing_a_client_leaves_the_chair_free_and_its_draft_kept() {
     assert!(log.contains("closed; its draft is kept"), "{log}");
     // The same person back on the wifi, as minute-taker this time: her
     // words are offered back to her, whatever role she returns in.
-    let mut back = server.ssh(&chair_key, "minutes");
+    let back = server.ssh(&chair_key, "minutes");
     back.wait_for("Restored unsaved text");
     back.wait_for("Typed as the wifi dropped");
 }
