@@ -2,7 +2,8 @@
 //! direction of travel, action and decision status, action references, date
 //! parsing, an action's history in words, the nearest-word suggestion for
 //! typos, when two names are the same owner or close to one, and the text
-//! sanitiser that keeps data-borne escape sequences off the terminal.
+//! sanitiser that keeps data-borne escape sequences off the terminal, and
+//! statistical process control (signal or noise) for an indicator's series.
 
 pub mod action;
 pub mod dates;
@@ -13,6 +14,7 @@ pub mod nearest;
 pub mod period;
 pub mod rag;
 pub mod sanitize;
+pub mod spc;
 
 pub use action::{ActionStatus, StatusFilter};
 pub use decision::DecisionStatus;
