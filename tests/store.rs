@@ -576,6 +576,10 @@ fn every_write_stamps_the_files_mark() {
     stamped("approve_meeting");
     store.reopen_meeting(meeting, "a correction", now).unwrap();
     stamped("reopen_meeting");
+    store.set_rebase("CIC-HEALTH", "2023-08".parse().unwrap(), true).unwrap();
+    stamped("set_rebase (on)");
+    store.set_rebase("CIC-HEALTH", "2023-08".parse().unwrap(), false).unwrap();
+    stamped("set_rebase (off)");
 }
 
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {

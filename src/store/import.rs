@@ -271,6 +271,15 @@ fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
             i.statistical_neighbours
         ],
     )?;
+    // A pack's rebase is added once: one taken out with `kpi --no-rebase`
+    // stays out when the pack is imported again.
+    for p in &i.rebase {
+        tx.execute(
+            "INSERT INTO spc_rebases (indicator_code, period, active, source, changed_at) VALUES (?1, ?2, 1, 'import', ?3)
+             ON CONFLICT (indicator_code, period) DO NOTHING",
+            params![i.code, p.to_string(), super::now()],
+        )?;
+    }
     Ok(())
 }
 

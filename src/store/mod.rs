@@ -26,7 +26,7 @@ pub use decisions::{DecisionFilter, DecisionRecord};
 pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
-pub use kpi::{KpiPoint, KpiRow, KpiSeries};
+pub use kpi::{KpiHistory, KpiPoint, KpiRow, KpiSeries, SpcSegment, SpcSummary};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
 pub use minutes::{Business, CarriedAction, Minutes, MinutesService, OwnerSummary, PreviousMeeting, net_updates};
 pub(crate) use open::{file_identity, note_damage};

@@ -19,6 +19,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("schema_v5.sql")),
     Migration::Sql(include_str!("schema_v6.sql")),
     Migration::Rust(one_owner_per_name),
+    Migration::Sql(include_str!("schema_v8.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

@@ -109,10 +109,16 @@ pub fn base_pack() -> serde_json::Value {
     })
 }
 
+/// Winds a database back from schema v8 (SPC rebase periods).
+pub fn undo_v8(conn: &rusqlite::Connection) {
+    conn.execute_batch("DROP TABLE spc_rebases; PRAGMA user_version = 7;").unwrap();
+}
+
 /// Winds a database back from schema v7 (one owner per name apart from
-/// case and spacing), as one written before it: owners `folded` only by
-/// case, and no unique index on it.
+/// case and spacing), and the later schemas, as one written before it:
+/// owners `folded` only by case, and no unique index on it.
 pub fn undo_v7(conn: &rusqlite::Connection) {
+    undo_v8(conn);
     conn.execute_batch(
         "DROP INDEX owners_folded;
          UPDATE owners SET folded = lower(name);
