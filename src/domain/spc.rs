@@ -233,13 +233,23 @@ pub fn summary(spc: Option<&Spc>) -> (Variation, Assurance) {
 }
 
 impl Variation {
+    /// One ASCII character: `~` common cause, `+` improvement, `!` concern.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Variation::CommonCause => "~",
+            Variation::SpecialCauseImprovement => "+",
+            Variation::SpecialCauseConcern => "!",
+            Variation::None => "-",
+        }
+    }
+
     /// A symbol and a short word, so it reads without colour.
     pub fn label(self) -> &'static str {
         match self {
             Variation::CommonCause => "~ common",
             Variation::SpecialCauseImprovement => "+ improving",
             Variation::SpecialCauseConcern => "! concern",
-            Variation::None => "· none",
+            Variation::None => "- none",
         }
     }
 
@@ -255,12 +265,22 @@ impl Variation {
 }
 
 impl Assurance {
+    /// One ASCII character: `P` pass, `F` fail, `?` hit and miss.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Assurance::ConsistentlyPass => "P",
+            Assurance::ConsistentlyFail => "F",
+            Assurance::HitAndMiss => "?",
+            Assurance::None => "-",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Assurance::ConsistentlyPass => "P pass",
             Assurance::ConsistentlyFail => "F fail",
             Assurance::HitAndMiss => "? hit/miss",
-            Assurance::None => "· none",
+            Assurance::None => "- none",
         }
     }
 

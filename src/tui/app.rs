@@ -71,6 +71,8 @@ pub struct Search {
 pub enum Overlay {
     None,
     Help,
+    /// The selected indicator's SPC chart (render/chart.rs).
+    Chart,
     Form(Box<Form>),
     Search(Box<Search>),
     ConfirmQuit,
@@ -454,6 +456,14 @@ impl App {
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::None => {}
             Overlay::Help => return None, // any key closes help
+            // ↑↓ move to another indicator with the chart open; any other key closes it.
+            Overlay::Chart => {
+                if let Some(a @ (Action::Up | Action::Down)) = action_for(&key) {
+                    self.overlay = Overlay::Chart;
+                    return self.on_action(a);
+                }
+                return None;
+            }
             Overlay::ConfirmQuit => {
                 if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('q')) {
                     self.quit = true;
@@ -545,6 +555,19 @@ impl App {
                 if self.section == ACTIONS {
                     return Some(Effect::History);
                 }
+            }
+            Action::Chart | Action::Open
+                if self.screen == Screen::Service && (action == Action::Chart || self.section == 0) =>
+            {
+                self.section = 0;
+                if self.list_len(0) > 0 {
+                    self.overlay = Overlay::Chart;
+                } else {
+                    self.status = Some("This service reports no indicators to chart".into());
+                }
+            }
+            Action::Chart => {
+                self.status = Some("v shows an indicator's chart: open a service's Data section (1)".into())
             }
             Action::Open if self.screen == Screen::Overview && n > 0 => {
                 self.started = true;

@@ -78,24 +78,42 @@ fn data(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme)
         Constraint::Length(12),
     ];
     let mut header = vec!["RAG", "Code", "Indicator", "Value", "Baseline", "Target", "", "Trend"];
+    // Signal or noise beside RAG: symbols when narrow (words in the detail
+    // pane), words when wide. Both are ASCII, so they read in any mode.
+    if wide {
+        widths.splice(1..1, [Constraint::Length(11), Constraint::Length(10)]);
+        header.splice(1..1, ["Variation", "Assurance"]);
+    } else {
+        widths.insert(1, Constraint::Length(3));
+        header.insert(1, "SPC");
+    }
+    let spc_at = 1;
+    let text_cols = if wide { 2 } else { 1 };
     if wide {
         widths.push(Constraint::Length(22));
         header.push("Comparators");
     }
     let cols = column_widths(list, &widths);
+    let (code_col, name_col) = (1 + text_cols, 2 + text_cols);
     let rows = app.kpi_order.iter().map(|&i| {
         let k = &v.kpis[i];
         let trend = v.trends.get(i).map(|t| sparkline(t)).unwrap_or_default();
+        let spc: Vec<Cell> = if wide {
+            vec![Cell::from(k.variation.label()), Cell::from(k.assurance.label())]
+        } else {
+            vec![Cell::from(format!("{} {}", k.variation.symbol(), k.assurance.symbol()))]
+        };
         let mut cells = vec![
             Cell::from(Span::styled(k.rag.label(), theme.rag(k.rag))),
-            Cell::from(fit(&k.code, cols[1])),
-            Cell::from(fit(&k.name, cols[2])),
+            Cell::from(fit(&k.code, cols[code_col])),
+            Cell::from(fit(&k.name, cols[name_col])),
             Cell::from(value(k, k.value)),
             Cell::from(value(k, k.baseline)),
             Cell::from(value(k, k.target)),
             Cell::from(arrow(k.direction, wide)),
             Cell::from(trend),
         ];
+        cells.splice(spc_at..spc_at, spc);
         if wide {
             cells.push(Cell::from(match (k.england, k.statistical_neighbours) {
                 (None, None) => String::new(),
@@ -126,6 +144,13 @@ fn data(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, theme: Theme)
             (None, None) => String::new(),
             (e, n) => format!(" · England {} · neighbours {}", value(k, e), value(k, n)),
         }
+    )));
+    lines.push(Line::raw(format!(
+        "SPC: {} {} · {} {} · v chart",
+        k.variation.symbol(),
+        k.variation.words(),
+        k.assurance.symbol(),
+        k.assurance.words()
     )));
     if let Some(note) = &k.note {
         lines.push(Line::raw(format!("Note: {}", clean(note))));
