@@ -180,6 +180,9 @@ fn variation_style(v: Variation, theme: Theme) -> Style {
     }
 }
 
+/// A horizontal line's points, its glyph and style.
+type Level = (Vec<(f64, f64)>, char, Style);
+
 /// A horizontal line from x0 to x1 at y.
 fn level(from: f64, to: f64, y: f64) -> Vec<(f64, f64)> {
     vec![(from, y), (to, y)]
@@ -191,7 +194,7 @@ fn draw(k: &KpiRow, h: &KpiHistory, g: &Glyphs, theme: Theme, frame: &mut Frame,
     let xs = |i: usize| i as f64;
     let values: Vec<(f64, f64)> = h.values.iter().enumerate().map(|(i, v)| (xs(i), *v)).collect();
     // Every line is data for the chart; each owns its Vec for the frame.
-    let mut lines: Vec<(Vec<(f64, f64)>, char, Style)> = Vec::new();
+    let mut lines: Vec<Level> = Vec::new();
     let line_style = if theme.colour { Style::new().fg(Color::DarkGray) } else { Style::new() };
     if let Some(s) = &h.spc {
         for (i, seg) in s.segments.iter().enumerate() {
