@@ -30,10 +30,14 @@ struct Chart {
 }
 
 fn chart_screen() -> Chart {
+    screen_with(&SERIES)
+}
+
+fn screen_with(series: &[f64]) -> Chart {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("qprm.db"), "chair").unwrap();
     let mut packs = Vec::new();
-    for (i, v) in SERIES.iter().enumerate() {
+    for (i, v) in series.iter().enumerate() {
         let mut pack = common::base_pack();
         pack["period"] = format!("{}-{:02}", 2022 + i / 12, i % 12 + 1).into();
         pack["services"][0]["data"][0]["value"] = (*v).into();
@@ -45,7 +49,7 @@ fn chart_screen() -> Chart {
     let meeting = store
         .create_meeting(&NewMeeting {
             date: chrono::NaiveDate::from_ymd_opt(2024, 1, 16),
-            period: "2023-12".parse().ok(),
+            period: format!("{}-{:02}", 2022 + (series.len() - 1) / 12, (series.len() - 1) % 12 + 1).parse().ok(),
             chair: Some("Director".into()),
             agenda: vec!["corporate-parenting".into()],
             ..Default::default()
@@ -135,4 +139,19 @@ fn chart_snapshots() {
         assert!(ascii.is_ascii(), "the ASCII table draws ASCII only:\n{ascii}");
         insta::assert_snapshot!(format!("chart_{w}x{h}_ascii"), ascii);
     }
+}
+
+#[test]
+fn the_agenda_overview_counts_special_cause_concerns() {
+    // A calm year, then seven months falling: higher is better, so a concern.
+    let mut v: Vec<f64> = (0..12).map(|i| if i % 2 == 0 { 62.0 } else { 58.0 }).collect();
+    v.extend([61.0, 60.0, 59.0, 58.0, 57.0, 56.0, 55.0]);
+    let s = screen_with(&v);
+    assert_eq!(s.app.agenda[0].spc_concern, 1);
+    let mut terminal = Terminal::new(TestBackend::new(100, 24)).unwrap();
+    terminal.draw(|f| render(&s.app, f)).unwrap();
+    let t = text(terminal.backend().buffer());
+    assert!(t.contains("!1"), "{t}");
+    let calm = chart_screen();
+    assert_eq!(calm.app.agenda[0].spc_concern, 0, "the latest month is an improvement");
 }

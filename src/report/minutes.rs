@@ -1,7 +1,8 @@
 //! Minutes as Markdown (renders cleanly on common viewers) and HTML (one
 //! self-contained file that prints on A4 with a page break between
 //! services). Both open with whether these minutes and the previous
-//! meeting's were agreed. All text is sanitised, and escaped for its format.
+//! meeting's were agreed. Headline indicators carry their variation and
+//! assurance; in HTML each has its SPC chart (svg.rs) under the table. All text is sanitised, and escaped for its format.
 
 use crate::domain::rag::format_number;
 use crate::domain::sanitize::clean;
@@ -135,19 +136,21 @@ pub fn markdown(m: &Minutes) -> String {
         } else {
             let _ = writeln!(
                 o,
-                "| RAG | Indicator | Value | Baseline | Target | Direction |\n| --- | --- | --- | --- | --- | --- |"
+                "| RAG | Indicator | Value | Baseline | Target | Direction | Variation | Assurance |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
             );
             for r in &s.headline {
                 let _ = writeln!(
                     o,
-                    "| {} | {} ({}) | {} | {} | {} | {} |",
+                    "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
                     r.rag.label(),
                     md(&r.name),
                     md(&r.code),
                     value(r, r.value),
                     value(r, r.baseline),
                     value(r, r.target),
-                    r.direction.arrow()
+                    r.direction.arrow(),
+                    r.variation.words(),
+                    r.assurance.words()
                 );
             }
             let _ = writeln!(o, "\n{} further indicator(s) green.\n", s.greens);
@@ -245,6 +248,8 @@ th { background: #eef1f6; } tr { page-break-inside: avoid; }
 .red { font-weight: bold; color: #9c0006; } .amber { color: #7a5a00; } .overdue { font-weight: bold; color: #9c0006; }
 section.service { page-break-before: always; } section.service:first-of-type { page-break-before: auto; }
 dl.meta dt { font-weight: bold; float: left; width: 8em; } dl.meta dd { margin-left: 8.5em; }
+figure.spc { margin: 4pt 0 10pt; page-break-inside: avoid; } figure.spc figcaption { font-size: 9.5pt; margin-bottom: 2pt; }
+svg.spc { display: block; width: 100%; max-width: 180mm; height: auto; }
 @media print { a { color: inherit; text-decoration: none; } }";
 
 pub fn html(m: &Minutes) -> String {
@@ -288,12 +293,12 @@ pub fn html(m: &Minutes) -> String {
         } else {
             let _ = writeln!(
                 o,
-                "<table><thead><tr><th>RAG</th><th>Indicator</th><th>Value</th><th>Baseline</th><th>Target</th><th>Direction</th></tr></thead><tbody>"
+                "<table><thead><tr><th>RAG</th><th>Indicator</th><th>Value</th><th>Baseline</th><th>Target</th><th>Direction</th><th>Variation</th><th>Assurance</th></tr></thead><tbody>"
             );
             for r in &s.headline {
                 let _ = writeln!(
                     o,
-                    "<tr><td class=\"{}\">{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr><td class=\"{}\">{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     r.rag.as_str(),
                     h(r.rag.label()),
                     h(&r.name),
@@ -301,10 +306,13 @@ pub fn html(m: &Minutes) -> String {
                     h(&value(r, r.value)),
                     h(&value(r, r.baseline)),
                     h(&value(r, r.target)),
-                    h(r.direction.arrow())
+                    h(r.direction.arrow()),
+                    h(r.variation.words()),
+                    h(r.assurance.words())
                 );
             }
             let _ = writeln!(o, "</tbody></table>\n<p>{} further indicator(s) green.</p>", s.greens);
+            spc_charts(&mut o, s);
         }
         if let Some(line) = audit_line(s) {
             let _ = writeln!(o, "<p>{}</p>", h(&line));
@@ -331,6 +339,26 @@ pub fn html(m: &Minutes) -> String {
     }
     let _ = writeln!(o, "</section>\n</body>\n</html>");
     o
+}
+
+/// Each headline indicator's SPC chart (report/svg.rs), captioned; none
+/// for an indicator with fewer than 12 months (the table says so).
+fn spc_charts(o: &mut String, s: &MinutesService) {
+    for (r, chart) in s.headline.iter().zip(&s.charts) {
+        if chart.spc.is_none() {
+            continue;
+        }
+        if let Some(svg) = super::svg::spc_chart(r, chart) {
+            let _ = write!(
+                o,
+                "<figure class=\"spc\">\n<figcaption>{} ({}): variation: {}; assurance: {}.</figcaption>\n{svg}</figure>\n",
+                h(&r.name),
+                h(&r.code),
+                h(r.variation.words()),
+                h(r.assurance.words())
+            );
+        }
+    }
 }
 
 /// The HTML of `business_md`.

@@ -1,16 +1,18 @@
 //! What the minutes of one meeting record: attendance and whether these
 //! minutes were agreed, whether the previous meeting's were, then per
-//! service in agenda order its headline data (reds and ambers), audits,
+//! service in agenda order its headline data (reds, ambers and special-cause
+//! variation, with their SPC charts), audits,
 //! decisions, new actions and carried-forward actions with their net updates
 //! since the last meeting; then the meeting's own business (no service)
 //! alike, and an owner summary counting both. Overdue is judged as of the
 //! meeting's date, so the minutes read the same whenever they are produced.
 
 use super::{
-    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiRow, MeetingHistoryEntry, MeetingRecord,
-    ServiceInfo, Store,
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiHistory, KpiRow, MeetingHistoryEntry,
+    MeetingRecord, ServiceInfo, Store,
 };
 use crate::domain::history::Window;
+use crate::domain::spc::Variation;
 use crate::domain::{DecisionStatus, Period, Rag};
 use crate::error::{Error, Result};
 
@@ -40,8 +42,14 @@ impl Business {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MinutesService {
     pub service: ServiceInfo,
-    /// Red and amber indicators for the period, reds first.
+    /// Red and amber indicators for the period, and any other whose latest
+    /// month is special-cause variation: reds first, then ambers.
     pub headline: Vec<KpiRow>,
+    /// Each headline indicator's series and SPC chart (same order), for the
+    /// HTML's charts; not part of the JSON.
+    #[serde(skip)]
+    pub charts: Vec<KpiHistory>,
+    /// Green indicators not in the headline.
     pub greens: usize,
     pub audits: Option<AuditSummary>,
     #[serde(flatten)]
@@ -93,14 +101,19 @@ impl Store {
         let mut owners: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for id in &m.agenda {
             let Some(service) = infos.iter().find(|s| &s.id == id).cloned() else { continue };
-            let rows = self.kpi_rows(Some(id), Some(period))?;
-            let greens = rows.iter().filter(|r| r.rag == Rag::Green).count();
-            let mut headline: Vec<KpiRow> =
-                rows.into_iter().filter(|r| matches!(r.rag, Rag::Red | Rag::Amber)).collect();
-            headline.sort_by_key(|r| (r.rag != Rag::Red, r.code.clone()));
+            let rows = self.kpi_rows_with_history(Some(id), Some(period))?;
+            let in_headline = |r: &KpiRow| {
+                matches!(r.rag, Rag::Red | Rag::Amber)
+                    || matches!(r.variation, Variation::SpecialCauseImprovement | Variation::SpecialCauseConcern)
+            };
+            let greens = rows.iter().filter(|(r, _)| r.rag == Rag::Green && !in_headline(r)).count();
+            let mut headline: Vec<(KpiRow, KpiHistory)> = rows.into_iter().filter(|(r, _)| in_headline(r)).collect();
+            headline.sort_by_key(|(r, _)| (r.rag != Rag::Red, r.rag != Rag::Amber, r.code.clone()));
+            let (headline, charts) = headline.into_iter().unzip();
             services.push(MinutesService {
                 service,
                 headline,
+                charts,
                 greens,
                 audits: self.audit_summary(id, period)?,
                 business: self.business(&m, Some(id), as_of, &window, &mut owners)?,

@@ -31,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Constraint::Length(2),
         Constraint::Percentage(24),
         Constraint::Percentage(30),
-        Constraint::Length(11),
+        Constraint::Length(14),
         Constraint::Length(18),
         Constraint::Length(20),
         Constraint::Length(5),
@@ -61,14 +61,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
                 Span::styled(format!("■{} ", a.red), theme.rag(crate::domain::Rag::Red)),
                 Span::styled(format!("▲{} ", a.amber), theme.rag(crate::domain::Rag::Amber)),
                 Span::styled(format!("●{}", a.green), theme.rag(crate::domain::Rag::Green)),
+                // Special-cause concerns: the real changes for the worse.
+                if a.spc_concern > 0 {
+                    Span::styled(format!(" !{}", a.spc_concern), theme.overdue())
+                } else {
+                    Span::raw(" !0")
+                },
             ])),
             Cell::from(audit_cell),
             Cell::from(Line::from(vec![Span::raw(format!("{} open, ", a.open_actions)), overdue])),
             Cell::from(timer),
         ])
     });
-    let header =
-        Row::new(["#", "Service", "Head of Service", "KPIs", "Audits good+", "Actions", "Time"]).style(theme.header());
+    let header = Row::new(["#", "Service", "Head of Service", "KPIs  ! SPC", "Audits good+", "Actions", "Time"])
+        .style(theme.header());
     let table_widget = Table::new(rows, widths).header(header).row_highlight_style(theme.selected()).column_spacing(1);
     let mut state = TableState::default().with_selected(Some(app.overview_selected));
     frame.render_stateful_widget(table_widget, table, &mut state);
