@@ -114,7 +114,10 @@ fn reimport_is_idempotent_and_changes_need_replace_with_history() {
 
     let before = store.kpi_series("CIC-HEALTH").unwrap();
     let july = before.series.iter().find(|p| p.period == "2023-07").unwrap().value;
-    let mut changed: serde_json::Value = serde_json::from_str(qprm::samples::SAMPLE_PACKS[2].1).unwrap();
+    let mut changed: serde_json::Value = serde_json::from_str(
+        qprm::samples::SAMPLE_PACKS.iter().find(|(name, _)| *name == "2023-07.json").unwrap().1,
+    )
+    .unwrap();
     let cp = changed["services"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == "corporate-parenting").unwrap();
     let point = cp["data"].as_array_mut().unwrap().iter_mut().find(|d| d["indicator"] == "CIC-HEALTH").unwrap();
     point["value"] = serde_json::json!(july + 1.0);
@@ -453,7 +456,7 @@ fn meetings_and_decisions() {
 fn kpi_rows_rate_each_period_and_direction() {
     let (_f, store, _) = loaded();
     let s = store.kpi_series("cic-health").unwrap();
-    assert_eq!(s.series.len(), 6);
+    assert_eq!(s.series.len(), 24, "18 months of history and the six reported");
     for (i, p) in s.series.iter().enumerate() {
         let want = qprm::domain::rag::rag_status(p.value, s.latest.baseline, s.latest.target, s.latest.polarity);
         assert_eq!(p.rag, want, "{}", p.period);
