@@ -44,6 +44,11 @@ fn kpi_rows_carry_variation_and_assurance() {
     assert_eq!(row["code"], "TEST-PCT");
     assert_eq!(row["variation"], "special_cause_improvement");
     assert_eq!(row["assurance"], "hit_and_miss");
+    db.cmd()
+        .args(["kpi", "--service", "corporate-parenting"])
+        .assert()
+        .success()
+        .stdout(contains("special cause (SPC): 0 concern, 1 improvement"));
     // A month earlier there are only 12 values: the chart is common cause.
     let out = db.cmd().args(["kpi", "--json", "--period", "2022-12"]).output().unwrap();
     assert_eq!(stdout_json(&out)[0]["variation"], "common_cause");

@@ -114,10 +114,9 @@ fn reimport_is_idempotent_and_changes_need_replace_with_history() {
 
     let before = store.kpi_series("CIC-HEALTH").unwrap();
     let july = before.series.iter().find(|p| p.period == "2023-07").unwrap().value;
-    let mut changed: serde_json::Value = serde_json::from_str(
-        qprm::samples::SAMPLE_PACKS.iter().find(|(name, _)| *name == "2023-07.json").unwrap().1,
-    )
-    .unwrap();
+    let mut changed: serde_json::Value =
+        serde_json::from_str(qprm::samples::SAMPLE_PACKS.iter().find(|(name, _)| *name == "2023-07.json").unwrap().1)
+            .unwrap();
     let cp = changed["services"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == "corporate-parenting").unwrap();
     let point = cp["data"].as_array_mut().unwrap().iter_mut().find(|d| d["indicator"] == "CIC-HEALTH").unwrap();
     point["value"] = serde_json::json!(july + 1.0);

@@ -6,7 +6,7 @@ use super::table::Width::{Text, Upto, Whole};
 use super::table::{Cell, Layout, Table};
 use crate::domain::rag::sparkline;
 use crate::domain::sanitize::clean;
-use crate::domain::spc::SpecialCause;
+use crate::domain::spc::{SpecialCause, Variation};
 use crate::domain::{Period, Rag};
 use crate::error::{Error, Result};
 use crate::store::{KpiRow, KpiSeries};
@@ -178,7 +178,9 @@ pub fn kpi(
         "{} red, {} amber, {} green, {} without target or value",
         counts[2], counts[1], counts[0], counts[3]
     ))?;
-    Ok(())
+    let concerns = rows.iter().filter(|r| r.variation == Variation::SpecialCauseConcern).count();
+    let better = rows.iter().filter(|r| r.variation == Variation::SpecialCauseImprovement).count();
+    ctx.line(format!("special cause (SPC): {concerns} concern, {better} improvement; see qprm kpi CODE, or --json"))
 }
 
 /// The chart's summary above the table: limits, variation, assurance,
