@@ -7,8 +7,27 @@ use crate::error::{Error, Result};
 use crate::pack::{Known, parse_bytes};
 use crate::store::{ImportOptions, NewMeeting, Store};
 
-/// The sample packs, oldest first.
+/// The sample packs, oldest first: 18 months of indicator history
+/// (fixtures/make_history.py), then six full monthly packs.
 pub const SAMPLE_PACKS: &[(&str, &str)] = &[
+    ("2021-11.json", include_str!("../fixtures/2021-11.json")),
+    ("2021-12.json", include_str!("../fixtures/2021-12.json")),
+    ("2022-01.json", include_str!("../fixtures/2022-01.json")),
+    ("2022-02.json", include_str!("../fixtures/2022-02.json")),
+    ("2022-03.json", include_str!("../fixtures/2022-03.json")),
+    ("2022-04.json", include_str!("../fixtures/2022-04.json")),
+    ("2022-05.json", include_str!("../fixtures/2022-05.json")),
+    ("2022-06.json", include_str!("../fixtures/2022-06.json")),
+    ("2022-07.json", include_str!("../fixtures/2022-07.json")),
+    ("2022-08.json", include_str!("../fixtures/2022-08.json")),
+    ("2022-09.json", include_str!("../fixtures/2022-09.json")),
+    ("2022-10.json", include_str!("../fixtures/2022-10.json")),
+    ("2022-11.json", include_str!("../fixtures/2022-11.json")),
+    ("2022-12.json", include_str!("../fixtures/2022-12.json")),
+    ("2023-01.json", include_str!("../fixtures/2023-01.json")),
+    ("2023-02.json", include_str!("../fixtures/2023-02.json")),
+    ("2023-03.json", include_str!("../fixtures/2023-03.json")),
+    ("2023-04.json", include_str!("../fixtures/2023-04.json")),
     ("2023-05.json", include_str!("../fixtures/2023-05.json")),
     ("2023-06.json", include_str!("../fixtures/2023-06.json")),
     ("2023-07.json", include_str!("../fixtures/2023-07.json")),

@@ -68,7 +68,8 @@ fn a_scripted_screen_records_resizes_and_hands_the_chair_back_when_its_input_clo
     events.push_back(key(KeyCode::Char('d')));
     events.extend(typed("Decided through the seam"));
     events.push_back(key(KeyCode::Enter));
-    // Half-typed when the input closes: kept as the chair's draft.
+    // Half-typed when the input closes: kept as this screen's draft (keyed
+    // by who typed it, as the screen was named, not by its role).
     events.push_back(key(KeyCode::Char('d')));
     events.extend(typed("Half a thought"));
     let output = Shared::default();
@@ -86,7 +87,8 @@ fn a_scripted_screen_records_resizes_and_hands_the_chair_back_when_its_input_clo
     let drawn = String::from_utf8_lossy(&output.0.lock().unwrap()).to_string();
     assert!(drawn.contains("QPRM"), "the screen was drawn into the writer");
     assert!(store.presence(meeting).unwrap().is_none(), "the chair was handed back");
-    assert_eq!(store.draft(meeting, "chair").unwrap().unwrap().2[0], "Half a thought");
+    assert_eq!(store.draft(meeting, "scripted").unwrap().unwrap().2[0], "Half a thought");
+    assert!(store.draft(meeting, "chair").unwrap().is_none(), "nothing kept under the role");
 }
 
 #[test]

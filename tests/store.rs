@@ -114,7 +114,9 @@ fn reimport_is_idempotent_and_changes_need_replace_with_history() {
 
     let before = store.kpi_series("CIC-HEALTH").unwrap();
     let july = before.series.iter().find(|p| p.period == "2023-07").unwrap().value;
-    let mut changed: serde_json::Value = serde_json::from_str(qprm::samples::SAMPLE_PACKS[2].1).unwrap();
+    let mut changed: serde_json::Value =
+        serde_json::from_str(qprm::samples::SAMPLE_PACKS.iter().find(|(name, _)| *name == "2023-07.json").unwrap().1)
+            .unwrap();
     let cp = changed["services"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == "corporate-parenting").unwrap();
     let point = cp["data"].as_array_mut().unwrap().iter_mut().find(|d| d["indicator"] == "CIC-HEALTH").unwrap();
     point["value"] = serde_json::json!(july + 1.0);
@@ -453,7 +455,7 @@ fn meetings_and_decisions() {
 fn kpi_rows_rate_each_period_and_direction() {
     let (_f, store, _) = loaded();
     let s = store.kpi_series("cic-health").unwrap();
-    assert_eq!(s.series.len(), 6);
+    assert_eq!(s.series.len(), 24, "18 months of history and the six reported");
     for (i, p) in s.series.iter().enumerate() {
         let want = qprm::domain::rag::rag_status(p.value, s.latest.baseline, s.latest.target, s.latest.polarity);
         assert_eq!(p.rag, want, "{}", p.period);
@@ -580,6 +582,10 @@ fn every_write_stamps_the_files_mark() {
     stamped("approve_meeting");
     store.reopen_meeting(meeting, "a correction", now).unwrap();
     stamped("reopen_meeting");
+    store.set_rebase("CIC-HEALTH", "2023-08".parse().unwrap(), true).unwrap();
+    stamped("set_rebase (on)");
+    store.set_rebase("CIC-HEALTH", "2023-08".parse().unwrap(), false).unwrap();
+    stamped("set_rebase (off)");
 }
 
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {

@@ -83,7 +83,7 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
         ("#", Whole),
         ("service", Text),
         ("head of service", Upto(46)),
-        ("KPIs ■R ▲A ●G", Whole),
+        ("KPIs ■R ▲A ●G !SPC", Whole),
         ("audits good+", Upto(16)),
         ("actions", Upto(20)),
     ]);
@@ -103,7 +103,7 @@ pub fn print_overview(ctx: &mut Ctx<'_>, store: &Store, meeting: i64) -> Result<
             line.position.to_string().into(),
             line.service.name.as_str().into(),
             line.service.head.as_deref().unwrap_or("—").into(),
-            format!("■{} ▲{} ●{}", line.red, line.amber, line.green).into(),
+            format!("■{} ▲{} ●{} !{}", line.red, line.amber, line.green, line.spc_concern).into(),
             audits.into(),
             Cell::coloured(&format!("{} open, {} overdue", line.open_actions, line.overdue_actions), overdue),
         ]);

@@ -10,6 +10,7 @@ pub mod json;
 mod lookup;
 mod meeting;
 mod pack;
+mod spc_text;
 pub mod table;
 
 use crate::domain::StatusFilter;
@@ -200,6 +201,13 @@ pub enum Command {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
+        /// With CODE: mark a period where the process changed (a new service
+        /// model); SPC limits are then computed separately before and after
+        #[arg(long, value_name = "YYYY-MM", requires = "code")]
+        rebase: Option<String>,
+        /// With CODE: take out a rebase recorded at this period
+        #[arg(long, value_name = "YYYY-MM", requires = "code")]
+        no_rebase: Option<String>,
     },
 }
 
@@ -755,6 +763,8 @@ fn dispatch(cli: Cli, ctx: &mut Ctx<'_>) -> Result<()> {
                 done.bytes
             )))
         }
-        Some(Command::Kpi { code, service, period, json }) => lookup::kpi(ctx, code, service, period, json),
+        Some(Command::Kpi { code, service, period, json, rebase, no_rebase }) => {
+            lookup::kpi(ctx, code, service, period, json, lookup::Rebase { on: rebase, off: no_rebase })
+        }
     }
 }

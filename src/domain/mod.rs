@@ -2,8 +2,9 @@
 //! direction of travel, action and decision status, action references, date
 //! parsing, an action's history in words, the nearest-word suggestion for
 //! typos, when two names are the same owner or close to one, and the text
-//! sanitiser that keeps data-borne escape sequences off the terminal, and
-//! the meeting screen's sections.
+//! sanitiser that keeps data-borne escape sequences off the terminal, the
+//! meeting screen's sections, and statistical process control (signal or
+//! noise) for an indicator's series.
 
 pub mod action;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod period;
 pub mod rag;
 pub mod sanitize;
 pub mod section;
+pub mod spc;
 
 pub use action::{ActionStatus, StatusFilter};
 pub use decision::DecisionStatus;

@@ -31,6 +31,8 @@ pub struct IndicatorDef {
     pub target_period: Option<Period>,
     pub england: Option<f64>,
     pub statistical_neighbours: Option<f64>,
+    /// Periods where the process changed (SPC limits split there).
+    pub rebase: Vec<Period>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

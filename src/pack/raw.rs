@@ -33,6 +33,9 @@ pub struct Indicator {
     pub target: Option<Point>,
     pub england: Option<f64>,
     pub statistical_neighbours: Option<f64>,
+    /// (path, period) of each `rebase` entry: periods where the process
+    /// changed, for statistical process control (an extension of the SPEC).
+    pub rebase: Vec<(String, String)>,
 }
 
 pub struct Point {
@@ -106,7 +109,7 @@ shape!(PACK, "a pack", ["format", "organisation", "period", "audit_targets", "in
     required ["format", "period"]);
 shape!(AUDIT_TARGETS, "audit_targets", ["good_or_better_pct", "family_feedback_pct"], required []);
 shape!(INDICATOR, "an indicator",
-    ["code", "name", "unit", "polarity", "priority", "service", "baseline", "target", "comparators"],
+    ["code", "name", "unit", "polarity", "priority", "service", "baseline", "target", "comparators", "rebase"],
     required ["code", "name", "unit"]);
 shape!(POINT, "a baseline or target", ["value", "period"], required["value"]);
 shape!(COMPARATORS, "comparators", ["england", "statistical_neighbours"], required []);
@@ -170,7 +173,9 @@ fn indicator(p: &mut Problems, o: Obj) -> Indicator {
     let baseline = point(p, "baseline");
     let target = point(p, "target");
     let comparators = o.object(p, "comparators", &COMPARATORS);
+    let rebase = o.list(p, "rebase").into_iter().filter_map(|(at, v)| text(p, &at, v).map(|t| (at, t))).collect();
     Indicator {
+        rebase,
         code,
         name,
         unit,

@@ -43,6 +43,9 @@ struct Indicator<'p> {
     target: Option<Point>,
     #[serde(skip_serializing_if = "Option::is_none")]
     comparators: Option<Comparators>,
+    /// Periods where the process changed (SPC limits restart there).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    rebase: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +159,7 @@ pub fn pack_json(p: &ValidPack) -> String {
                 target: point(i.target, i.target_period),
                 comparators: (i.england.is_some() || i.statistical_neighbours.is_some())
                     .then_some(Comparators { england: i.england, statistical_neighbours: i.statistical_neighbours }),
+                rebase: i.rebase.iter().map(|p| p.to_string()).collect(),
             })
             .collect(),
         services: p

@@ -6,7 +6,9 @@
 //! being built up in memory. `markdown`/`html` replay a collected
 //! `Minutes` through the same writers, so both paths give the same bytes.
 //! Both open with whether these minutes and the previous meeting's were
-//! agreed. All text is sanitised, and escaped for its format.
+//! agreed. Headline indicators carry their variation and assurance; in
+//! HTML each has its SPC chart (svg.rs) under the table. All text is
+//! sanitised, and escaped for its format.
 
 mod html;
 mod json;
@@ -61,6 +63,7 @@ pub fn replay(m: &Minutes, sink: &mut dyn MinutesSink) -> Result<()> {
         sink.service(&ServiceHeading {
             service: s.service.clone(),
             headline: s.headline.clone(),
+            charts: s.charts.clone(),
             greens: s.greens,
             audits: s.audits.clone(),
         })?;

@@ -206,7 +206,7 @@ fn import_one(
             stored: stored_indicator(tx, &ind.code)?,
             incoming: indicator_json(ind),
         };
-        apply(item, &mut || write_indicator(tx, ind))?;
+        apply(item, &mut || write_indicator(tx, ind, at))?;
     }
     for s in &pack.services {
         for d in &s.data {
@@ -300,7 +300,7 @@ fn stored_indicator(tx: &Transaction<'_>, code: &str) -> Result<Option<String>> 
     Ok(s)
 }
 
-fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
+fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO indicators (code, name, unit, polarity, priority, service_id, baseline, baseline_period, target, target_period, england, statistical_neighbours)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
@@ -321,6 +321,15 @@ fn write_indicator(tx: &Transaction<'_>, i: &IndicatorDef) -> Result<()> {
             i.statistical_neighbours
         ],
     )?;
+    // A pack's rebase is added once: one taken out with `kpi --no-rebase`
+    // stays out when the pack is imported again.
+    for p in &i.rebase {
+        tx.execute(
+            "INSERT INTO spc_rebases (indicator_code, period, active, source, changed_at) VALUES (?1, ?2, 1, 'import', ?3)
+             ON CONFLICT (indicator_code, period) DO NOTHING",
+            params![i.code, p.to_string(), at],
+        )?;
+    }
     Ok(())
 }
 

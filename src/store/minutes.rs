@@ -1,6 +1,7 @@
 //! What the minutes of one meeting record: attendance and whether these
 //! minutes were agreed, whether the previous meeting's were, then per
-//! service in agenda order its headline data (reds and ambers), audits,
+//! service in agenda order its headline data (reds, ambers and special-cause
+//! variation, with their SPC charts), audits,
 //! decisions, new actions and carried-forward actions with their net updates
 //! since the last meeting; then the meeting's own business (no service)
 //! alike, and an owner summary counting both. Overdue is judged as of the
@@ -8,10 +9,11 @@
 
 use super::view::ListPart;
 use super::{
-    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiRow, MeetingHistoryEntry, MeetingRecord,
-    ServiceInfo, Store,
+    ActionHistoryEntry, ActionRecord, AuditSummary, DecisionRecord, KpiHistory, KpiRow, MeetingHistoryEntry,
+    MeetingRecord, ServiceInfo, Store,
 };
 use crate::domain::history::Window;
+use crate::domain::spc::Variation;
 use crate::domain::{DecisionStatus, Period, Rag};
 use crate::error::{Error, Result};
 use rusqlite::params;
@@ -42,8 +44,14 @@ impl Business {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct MinutesService {
     pub service: ServiceInfo,
-    /// Red and amber indicators for the period, reds first.
+    /// Red and amber indicators for the period, and any other whose latest
+    /// month is special-cause variation: reds first, then ambers.
     pub headline: Vec<KpiRow>,
+    /// Each headline indicator's series and SPC chart (same order), for the
+    /// HTML's charts; not part of the JSON.
+    #[serde(skip)]
+    pub charts: Vec<KpiHistory>,
+    /// Green indicators not in the headline.
     pub greens: usize,
     pub audits: Option<AuditSummary>,
     #[serde(flatten)]
@@ -98,8 +106,13 @@ pub struct Opening<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServiceHeading {
     pub service: ServiceInfo,
-    /// Red and amber indicators for the period, reds first.
+    /// Red and amber indicators for the period, and any other whose latest
+    /// month is special-cause variation: reds first, then ambers.
     pub headline: Vec<KpiRow>,
+    /// Each headline indicator's series and SPC chart (same order), for the
+    /// HTML's charts.
+    pub charts: Vec<KpiHistory>,
+    /// Green indicators not in the headline.
     pub greens: usize,
     pub audits: Option<AuditSummary>,
 }
@@ -165,6 +178,7 @@ impl MinutesSink for Collect {
         self.services.push(MinutesService {
             service: h.service.clone(),
             headline: h.headline.clone(),
+            charts: h.charts.clone(),
             greens: h.greens,
             audits: h.audits.clone(),
             business: Business::default(),
@@ -262,14 +276,19 @@ impl Store {
         let changes = self.window_rows(&window)?;
         let mut owners: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
         for (service, &count) in agenda.iter().zip(&counts) {
-            let rows = self.kpi_rows(Some(&service.id), Some(period))?;
-            let greens = rows.iter().filter(|r| r.rag == Rag::Green).count();
-            let mut headline: Vec<KpiRow> =
-                rows.into_iter().filter(|r| matches!(r.rag, Rag::Red | Rag::Amber)).collect();
-            headline.sort_by_key(|r| (r.rag != Rag::Red, r.code.clone()));
+            let rows = self.kpi_rows_with_history(Some(&service.id), Some(period))?;
+            let in_headline = |r: &KpiRow| {
+                matches!(r.rag, Rag::Red | Rag::Amber)
+                    || matches!(r.variation, Variation::SpecialCauseImprovement | Variation::SpecialCauseConcern)
+            };
+            let greens = rows.iter().filter(|(r, _)| r.rag == Rag::Green && !in_headline(r)).count();
+            let mut headline: Vec<(KpiRow, KpiHistory)> = rows.into_iter().filter(|(r, _)| in_headline(r)).collect();
+            headline.sort_by_key(|(r, _)| (r.rag != Rag::Red, r.rag != Rag::Amber, r.code.clone()));
+            let (headline, charts) = headline.into_iter().unzip();
             sink.service(&ServiceHeading {
                 service: (*service).clone(),
                 headline,
+                charts,
                 greens,
                 audits: self.audit_summary(&service.id, period)?,
             })?;

@@ -31,7 +31,7 @@ pub use find::{Hit, HitKind};
 pub use generate::{GenerateOptions, Generated};
 pub use import::{ImportOptions, ImportSummary, Replacement};
 pub use import_mark::import_running;
-pub use kpi::{KpiPoint, KpiRow, KpiSeries};
+pub use kpi::{KpiHistory, KpiPoint, KpiRow, KpiSeries, SpcSegment, SpcSummary};
 pub use meetings::{AttendanceChange, AttendanceUpdate, MeetingHistoryEntry, MeetingRecord, NewMeeting};
 pub use minutes::{
     Business, BusinessStart, CarriedAction, Minutes, MinutesService, MinutesSink, Opening, OwnerSummary,

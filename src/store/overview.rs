@@ -1,8 +1,9 @@
 //! The agenda overview: one health line per service on a meeting's agenda
-//! (RAG counts, audits good-or-better against target, open and overdue
+//! (RAG counts, special-cause concerns, audits good-or-better against target, open and overdue
 //! actions), as the chair sees it before stepping into each service.
 
 use super::{ServiceInfo, Store};
+use crate::domain::spc::Variation;
 use crate::domain::{Period, Rag};
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -37,6 +38,9 @@ pub struct AgendaLine {
     pub red: usize,
     pub amber: usize,
     pub green: usize,
+    /// Indicators whose latest month is special cause, concern: where the
+    /// real changes for the worse are.
+    pub spc_concern: usize,
     pub audits: Option<AuditSummary>,
     pub open_actions: i64,
     pub overdue_actions: i64,
@@ -92,6 +96,7 @@ impl Store {
                 red: count(Rag::Red),
                 amber: count(Rag::Amber),
                 green: count(Rag::Green),
+                spc_concern: rows.iter().filter(|r| r.variation == Variation::SpecialCauseConcern).count(),
                 audits: self.audit_summary(id, period)?,
                 open_actions: open,
                 overdue_actions: overdue,

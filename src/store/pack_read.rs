@@ -16,6 +16,9 @@ use std::collections::{HashMap, HashSet};
 impl Store {
     /// Every stored indicator definition, in agenda then code order.
     pub fn indicator_defs(&self) -> Result<Vec<IndicatorDef>> {
+        // Where each indicator's process changed: exported with it, so an
+        // exported pack imports back as a no-op.
+        let rebases = self.active_rebases(None)?;
         let mut stmt = self.conn.prepare(
             "SELECT i.code, i.name, i.unit, i.polarity, i.priority, i.service_id, i.baseline, i.baseline_period,
                     i.target, i.target_period, i.england, i.statistical_neighbours
@@ -37,9 +40,14 @@ impl Store {
                 target_period: period(r.get(9)?),
                 england: r.get(10)?,
                 statistical_neighbours: r.get(11)?,
+                rebase: Vec::new(),
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut defs: Vec<IndicatorDef> = rows.collect::<rusqlite::Result<_>>()?;
+        for d in &mut defs {
+            d.rebase = rebases.get(&d.code).into_iter().flatten().filter_map(|p| p.parse().ok()).collect();
+        }
+        Ok(defs)
     }
 
     /// Each indicator's latest value before `period`, with the service that

@@ -26,6 +26,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("schema_v9.sql")),
     // Drafts per screen, and the mark of the last write landed.
     Migration::Sql(include_str!("schema_v10.sql")),
+    // SPC: the periods where an indicator's process changed (rebases).
+    Migration::Sql(include_str!("schema_v11.sql")),
 ];
 
 /// Schema v3 is the search index and its triggers, then indexing what is

@@ -4,7 +4,9 @@
 //! screen loads this when the agenda item changes or the database changes,
 //! never while drawing.
 
-use super::{ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiRow, MeetingRecord, ServiceInfo, Store};
+use super::{
+    ActionRecord, AuditSummary, DecisionFilter, DecisionRecord, KpiHistory, KpiRow, MeetingRecord, ServiceInfo, Store,
+};
 use crate::domain::Period;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -152,6 +154,8 @@ pub struct ServiceView {
     pub kpis: Vec<KpiRow>,
     /// Per KPI (same order), up to TREND_MONTHS values, oldest first.
     pub trends: Vec<Vec<f64>>,
+    /// Per KPI (same order), every value up to the period and its chart.
+    pub histories: Vec<KpiHistory>,
     pub audits: Option<AuditSummary>,
     pub findings: Vec<FindingRow>,
     pub feedback: Vec<FeedbackRow>,
@@ -177,19 +181,11 @@ impl Store {
             .into_iter()
             .find(|s| s.id == service)
             .ok_or_else(|| Error::invalid(format!("unknown service '{service}'")))?;
-        let kpis = self.kpi_rows(Some(service), Some(period))?;
-        let mut trend_stmt = self.conn.prepare_cached(
-            "SELECT value FROM kpi_values WHERE indicator_code = ?1 AND period <= ?2 ORDER BY period DESC LIMIT ?3",
-        )?;
-        let mut trends = Vec::with_capacity(kpis.len());
-        for k in &kpis {
-            let mut values: Vec<f64> = trend_stmt
-                .query_map(params![k.code, period.to_string(), TREND_MONTHS], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            values.reverse();
-            trends.push(values);
-        }
-        drop(trend_stmt);
+        // Each indicator's series up to the period, once: the trend
+        // sparkline is its tail, the chart view and SPC cells the whole.
+        let (kpis, histories): (Vec<KpiRow>, Vec<KpiHistory>) =
+            self.kpi_rows_with_history(Some(service), Some(period))?.into_iter().unzip();
+        let trends = histories.iter().map(|h| h.last(TREND_MONTHS).to_vec()).collect();
 
         let mut stmt = self.conn.prepare_cached(
             "SELECT kind, theme, text FROM audit_findings WHERE service_id = ?1 AND period = ?2 ORDER BY kind DESC, theme, position",
@@ -234,6 +230,7 @@ impl Store {
             period,
             kpis,
             trends,
+            histories,
             audits: self.audit_summary(service, period)?,
             findings,
             feedback,

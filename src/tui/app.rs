@@ -67,6 +67,8 @@ pub enum Overlay {
     None,
     /// `?`: the key table, at this page (Space turns it).
     Help(usize),
+    /// The selected indicator's SPC chart (render/chart.rs).
+    Chart,
     Form(Box<Form>),
     Search(Box<Search>),
     ConfirmQuit,

@@ -16,6 +16,7 @@ pub enum Action {
     First,
     Last,
     Open,
+    Chart,
     NewAction,
     NewDecision,
     MarkDone,
@@ -100,7 +101,8 @@ pub const BINDINGS: &[Binding] = &[
     b(&[Up, Char('k')], "↑ k", Action::Up, "move up a list", None),
     b(&[Home], "Home", Action::First, "first in a list", None),
     b(&[End], "End", Action::Last, "last in a list (raised today come last in Actions)", None),
-    b(&[Enter], "Enter", Action::Open, "open the selected service (agenda) or search result", None),
+    b(&[Enter], "Enter", Action::Open, "open the selected service, search result or indicator's chart", None),
+    b(&[Char('v')], "v", Action::Chart, "the selected indicator's chart: values, mean, limits, target", None),
     b(&[Char('a')], "a", Action::NewAction, "new action: text, owner, due date", Some("action")),
     b(&[Char('d')], "d", Action::NewDecision, "record a decision", Some("decision")),
     b(&[Char('x')], "x", Action::MarkDone, "mark the selected action done", None),
@@ -191,6 +193,7 @@ mod tests {
             ('g', Action::Overview),
             ('?', Action::Help),
             ('q', Action::Quit),
+            ('v', Action::Chart),
         ] {
             assert_eq!(press(Char(c)), Some(a), "{c}");
         }

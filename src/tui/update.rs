@@ -33,6 +33,14 @@ impl App {
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::None => {}
             // Space turns the page; any other key closes help.
+            // ↑↓ move to another indicator with the chart open; any other key closes it.
+            Overlay::Chart => {
+                if let Some(a @ (Action::Up | Action::Down)) = action_for(&key) {
+                    self.overlay = Overlay::Chart;
+                    return self.on_action(a);
+                }
+                return None;
+            }
             Overlay::Help(page) => {
                 if key.code == KeyCode::Char(' ') {
                     self.overlay = Overlay::Help(page + 1);
@@ -136,6 +144,19 @@ impl App {
                 if self.section == Section::Actions {
                     return Some(Effect::History);
                 }
+            }
+            Action::Chart | Action::Open
+                if self.screen == Screen::Service && (action == Action::Chart || self.section == Section::Data) =>
+            {
+                self.section = Section::Data;
+                if self.list_len(Section::Data) > 0 {
+                    self.overlay = Overlay::Chart;
+                } else {
+                    self.status = Some("This service reports no indicators to chart".into());
+                }
+            }
+            Action::Chart => {
+                self.status = Some("v shows an indicator's chart: open a service's Data section (1)".into())
             }
             Action::Open if self.screen == Screen::Overview && n > 0 => {
                 self.started = true;

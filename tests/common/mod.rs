@@ -112,12 +112,18 @@ pub fn base_pack() -> serde_json::Value {
 /// Winds a database back from schema v10 (drafts keyed by screen, not
 /// role; the last write's mark) to v9.
 pub fn undo_v10(conn: &rusqlite::Connection) {
+    undo_v11(conn);
     conn.execute_batch(
         "ALTER TABLE drafts RENAME COLUMN screen TO role;
          ALTER TABLE file_mark DROP COLUMN last_write;
          PRAGMA user_version = 9;",
     )
     .unwrap();
+}
+
+/// Winds a database back from schema v11 (SPC rebase periods) to v10.
+pub fn undo_v11(conn: &rusqlite::Connection) {
+    conn.execute_batch("DROP TABLE spc_rebases; PRAGMA user_version = 10;").unwrap();
 }
 
 /// Winds a database back from schema v7 (one owner per name apart from

@@ -1,5 +1,5 @@
 //! `indicators[]`: codes, units, polarity (given or derived from target vs
-//! baseline), and values in range for the unit.
+//! baseline), values in range for the unit, and rebase periods.
 
 use super::{MAX_NAME, Refs, join, raw, valid_code};
 use crate::domain::{Period, Polarity, Unit};
@@ -63,6 +63,7 @@ pub(super) fn check(p: &mut Problems, list: Vec<raw::Indicator>, refs: &mut Refs
                 derived
             }
         };
+        let rebase: Vec<Period> = ind.rebase.iter().filter_map(|(path, s)| p.period(path, s)).collect();
         let Some(code) = ind.code else { continue };
         if refs.codes.contains_key(&code) {
             p.at(at("code"), format!("{} is defined twice in this pack", quoted(&code)));
@@ -82,6 +83,7 @@ pub(super) fn check(p: &mut Problems, list: Vec<raw::Indicator>, refs: &mut Refs
                 target_period,
                 england: ind.england,
                 statistical_neighbours: ind.statistical_neighbours,
+                rebase,
             });
         }
     }

@@ -27,6 +27,8 @@ th { background: #eef1f6; } tr { page-break-inside: avoid; }
 .red { font-weight: bold; color: #9c0006; } .amber { color: #7a5a00; } .overdue { font-weight: bold; color: #9c0006; }
 section.service { page-break-before: always; } section.service:first-of-type { page-break-before: auto; }
 dl.meta dt { font-weight: bold; float: left; width: 8em; } dl.meta dd { margin-left: 8.5em; }
+figure.spc { margin: 4pt 0 10pt; page-break-inside: avoid; } figure.spc figcaption { font-size: 9.5pt; margin-bottom: 2pt; }
+svg.spc { display: block; width: 100%; max-width: 180mm; height: auto; }
 @media print { a { color: inherit; text-decoration: none; } }";
 
 pub struct HtmlWriter<'w> {
@@ -62,16 +64,17 @@ impl<'w> HtmlWriter<'w> {
     }
 }
 
-/// A service's red and amber indicators, one table row each.
+/// A service's headline indicators, one table row each, then each one's
+/// SPC chart.
 fn headline(o: &mut String, s: &ServiceHeading) {
     let _ = writeln!(
         o,
-        "<table><thead><tr><th>RAG</th><th>Indicator</th><th>Value</th><th>Baseline</th><th>Target</th><th>Direction</th></tr></thead><tbody>"
+        "<table><thead><tr><th>RAG</th><th>Indicator</th><th>Value</th><th>Baseline</th><th>Target</th><th>Direction</th><th>Variation</th><th>Assurance</th></tr></thead><tbody>"
     );
     for r in &s.headline {
         let _ = writeln!(
             o,
-            "<tr><td class=\"{}\">{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"{}\">{}</td><td>{} ({})</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.rag.as_str(),
             h(r.rag.label()),
             h(&r.name),
@@ -79,10 +82,33 @@ fn headline(o: &mut String, s: &ServiceHeading) {
             h(&value(r, r.value)),
             h(&value(r, r.baseline)),
             h(&value(r, r.target)),
-            h(r.direction.arrow())
+            h(r.direction.arrow()),
+            h(r.variation.words()),
+            h(r.assurance.words())
         );
     }
     let _ = writeln!(o, "</tbody></table>\n<p>{} further indicator(s) green.</p>", s.greens);
+    spc_charts(o, s);
+}
+
+/// Each headline indicator's SPC chart (report/svg.rs), captioned; none
+/// for an indicator with fewer than 12 months (the table says so).
+fn spc_charts(o: &mut String, s: &ServiceHeading) {
+    for (r, chart) in s.headline.iter().zip(&s.charts) {
+        if chart.spc.is_none() {
+            continue;
+        }
+        if let Some(svg) = crate::report::svg::spc_chart(r, chart) {
+            let _ = write!(
+                o,
+                "<figure class=\"spc\">\n<figcaption>{} ({}): variation: {}; assurance: {}.</figcaption>\n{svg}</figure>\n",
+                h(&r.name),
+                h(&r.code),
+                h(r.variation.words()),
+                h(r.assurance.words())
+            );
+        }
+    }
 }
 
 impl MinutesSink for HtmlWriter<'_> {

@@ -91,19 +91,21 @@ impl MinutesSink for MarkdownWriter<'_> {
         } else {
             let _ = writeln!(
                 o,
-                "| RAG | Indicator | Value | Baseline | Target | Direction |\n| --- | --- | --- | --- | --- | --- |"
+                "| RAG | Indicator | Value | Baseline | Target | Direction | Variation | Assurance |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
             );
             for r in &s.headline {
                 let _ = writeln!(
                     o,
-                    "| {} | {} ({}) | {} | {} | {} | {} |",
+                    "| {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
                     r.rag.label(),
                     md(&r.name),
                     md(&r.code),
                     value(r, r.value),
                     value(r, r.baseline),
                     value(r, r.target),
-                    r.direction.arrow()
+                    r.direction.arrow(),
+                    r.variation.words(),
+                    r.assurance.words()
                 );
             }
             let _ = writeln!(o, "\n{} further indicator(s) green.\n", s.greens);

@@ -2,6 +2,7 @@
 //! loaded into the app's state before the frame. All data text passes
 //! through `clean` before it reaches a cell.
 
+pub mod chart;
 pub(crate) mod columns;
 mod overlay;
 mod overview;

@@ -1,5 +1,6 @@
 //! Pop-ups drawn over the screen: help (built from the key table), capture
-//! forms, search and the quit confirmation.
+//! forms, search, the quit confirmation and the indicator chart (drawn by
+//! chart.rs).
 
 use crate::domain::sanitize::clean;
 use crate::store::HitKind;
@@ -26,6 +27,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help(page) => help(app, *page, frame, area, theme),
+        Overlay::Chart => super::chart::render(app, frame, area, theme),
         Overlay::Form(form) => render_form(app, form, frame, area, theme),
         Overlay::Search(search) => {
             let r = popup(area, 90, 18);

@@ -64,6 +64,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
                     count(a.amber, Rag::Amber),
                     Span::raw(" "),
                     count(a.green, Rag::Green),
+                    Span::raw(" "),
+                    // Special-cause concerns: the real changes for the worse.
+                    if a.spc_concern > 0 {
+                        Span::styled(format!("!{}", a.spc_concern), theme.overdue())
+                    } else {
+                        Span::raw("!0")
+                    },
                 ]),
                 audit_cell,
                 Line::raw(a.open_actions.to_string()),
@@ -77,7 +84,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, theme: Theme) {
         Column::content("#"),
         Column::words_min("Service", 22),
         Column::words("Head of Service"),
-        Column::content("KPIs"),
+        Column::content("KPIs  !SPC"),
         Column::content("Good+"),
         Column::content("Open"),
         Column::content("Overdue"),

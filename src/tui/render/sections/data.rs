@@ -45,7 +45,19 @@ type CellFn = fn(&Kpi) -> Line<'static>;
 fn columns() -> Vec<(Column<'static>, CellFn)> {
     vec![
         (Column::content("RAG"), |c| Line::from(Span::styled(c.k.rag.label(), c.theme.rag(c.k.rag)))),
-        (Column::content("Code"), |c| Line::raw(clean(&c.k.code))),
+        // Signal or noise beside RAG (domain/spc.rs): symbols when narrow,
+        // short words when wide, whole words in the detail pane. ASCII, so
+        // they read in every mode, and never colour alone.
+        (Column::content("SPC"), |c| {
+            Line::raw(if c.wide {
+                format!("{} · {}", c.k.variation.label(), c.k.assurance.label())
+            } else {
+                format!("{} {}", c.k.variation.symbol(), c.k.assurance.symbol())
+            })
+        }),
+        // The code is shortened before the name wraps: the room reads the
+        // name, and the detail pane's title carries the whole code.
+        (Column::shrink("Code", 8), |c| Line::raw(clean(&c.k.code))),
         (Column::words("Indicator"), |c| Line::raw(clean(&c.k.name))),
         (Column::content("Value"), |c| Line::raw(value(c.k, c.k.value))),
         (Column::content("Baseline"), |c| Line::raw(value(c.k, c.k.baseline))),
@@ -91,7 +103,7 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
     // The projector view breathes: a blank line between rows when there is room.
     let gap = u16::from(app.mode.present && area.height >= 30);
     let (table, _) =
-        columns::table(list.width, &heads, rows, Look { header: theme.header(), row_gap: gap, max_lines: 3 });
+        columns::table(list.width, &heads, rows, Look { header: theme.header(), row_gap: gap, max_lines: 4 });
     let mut state = TableState::default().with_selected(Some(app.selected[Section::Data]));
     frame.render_stateful_widget(table.row_highlight_style(theme.selected()), list, &mut state);
 
@@ -115,6 +127,13 @@ pub(super) fn render(app: &App, v: &ServiceView, frame: &mut Frame, area: Rect, 
             (None, None) => String::new(),
             (e, n) => format!(" · England {} · neighbours {}", value(k, e), value(k, n)),
         }
+    )));
+    lines.push(Line::raw(format!(
+        "SPC: {} {} · {} {} · v chart",
+        k.variation.symbol(),
+        k.variation.words(),
+        k.assurance.symbol(),
+        k.assurance.words()
     )));
     if let Some(note) = &k.note {
         lines.push(Line::raw(format!("Note: {}", clean(note))));
