@@ -6,38 +6,12 @@
 
 mod common;
 
-use common::tui::{Screen, screen};
+use common::tui::{Screen, draw, screen, text};
 use qprm::domain::Section;
 use qprm::tui::app::{Effect, Mode, Screen as View};
-use qprm::tui::render::render;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
-
-fn draw(s: &Screen, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| render(&s.app, f)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-/// The screen as a terminal shows it (a wide symbol's hidden cell is not
-/// a space of its own).
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut hidden = 0;
-    let cells: Vec<&str> = buf
-        .content
-        .iter()
-        .map(|c| {
-            let shown = if hidden > 0 { "" } else { c.symbol() };
-            hidden = if hidden > 0 { hidden - 1 } else { qprm::text::width(shown).saturating_sub(1) };
-            shown
-        })
-        .collect();
-    cells.chunks(w).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
-}
 
 /// Every symbol on screen is one the screen knows to be one cell wide
 /// (`tui::glyphs`), or plain ASCII; in plain-glyph mode, only ASCII (the

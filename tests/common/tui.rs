@@ -4,6 +4,10 @@
 use chrono::NaiveDate;
 use qprm::store::Store;
 use qprm::tui::app::{App, Mode};
+use qprm::tui::render::render;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub struct Screen {
@@ -45,4 +49,28 @@ impl Screen {
         }
         self
     }
+}
+
+/// The screen drawn at `w`×`h`, as the render tests and snapshots see it.
+pub fn draw(s: &Screen, w: u16, h: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| render(&s.app, f)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// The screen as a terminal shows it: a wide symbol's hidden second cell
+/// is not a space of its own.
+pub fn text(buf: &Buffer) -> String {
+    let w = buf.area.width as usize;
+    let mut hidden = 0;
+    let cells: Vec<&str> = buf
+        .content
+        .iter()
+        .map(|c| {
+            let shown = if hidden > 0 { "" } else { c.symbol() };
+            hidden = if hidden > 0 { hidden - 1 } else { qprm::text::width(shown).saturating_sub(1) };
+            shown
+        })
+        .collect();
+    cells.chunks(w).map(|row| row.concat().trim_end().to_string()).collect::<Vec<_>>().join("\n")
 }
