@@ -131,7 +131,14 @@ impl Server {
 
     /// The system ssh client in a terminal of its own.
     fn ssh(&self, key: &Path, login: &str) -> Pty {
-        let args = self.ssh_args(key, login);
+        self.ssh_with(key, login, &[])
+    }
+
+    /// As `ssh`, with extra client options before the destination.
+    fn ssh_with(&self, key: &Path, login: &str, extra: &[&str]) -> Pty {
+        let mut args = self.ssh_args(key, login);
+        let at = args.len() - 1;
+        args.splice(at..at, extra.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         Pty::spawn_program("ssh", &args, &[])
     }
@@ -296,6 +303,26 @@ fn a_resize_redraws_the_served_screen() {
     chair.send("q");
     chair.send("y");
     wait_until("the chair's ssh exits", || chair.exited());
+}
+
+/// A served screen draws the way the client's terminal asks, as a local
+/// one does: plain glyphs for `QPRM_ASCII=1` (sent with `SetEnv`) or a
+/// Linux console; the default is the Unicode screen.
+#[test]
+fn a_served_screen_draws_plain_glyphs_when_the_client_asks() {
+    let Some((db, chair_key, _minutes_key, keys)) = room() else { return };
+    let server = Server::start(&db, &keys);
+    let mut plain = server.ssh_with(&chair_key, "viewer", &["-o", "SetEnv=QPRM_ASCII=1"]);
+    plain.wait_for("READ-ONLY");
+    plain.wait_for("? help | q quit");
+    assert!(plain.screen().is_ascii(), "{}", plain.screen());
+    let mut fancy = server.ssh(&chair_key, "viewer");
+    fancy.wait_for("? help · q quit");
+    for p in [&mut plain, &mut fancy] {
+        p.send("q");
+        p.send("y");
+        wait_until("ssh exits", || p.exited());
+    }
 }
 
 #[test]

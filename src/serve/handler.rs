@@ -48,6 +48,7 @@ impl russh::server::Server for Server {
             peer: peer.map_or_else(|| "unknown address".to_string(), |p| p.to_string()),
             role: None,
             who: String::new(),
+            client_env: Vec::new(),
             key_print: String::new(),
             channel: None,
             size: None,
@@ -70,6 +71,9 @@ pub struct Connection {
     role: Option<Role>,
     /// The key's comment, for logs and the chair's label.
     who: String,
+    /// What the client said of its terminal: `TERM` from its pty request,
+    /// and `NO_COLOR` / `QPRM_ASCII` if it sends them (`ssh -o SetEnv=…`).
+    client_env: Vec<(String, String)>,
     /// The accepted key's fingerprint: whose drafts a screen keeps.
     key_print: String,
     channel: Option<ChannelId>,
@@ -88,6 +92,12 @@ pub fn log(line: &str) {
 }
 
 impl Connection {
+    fn remember(&mut self, name: &str, value: &str) {
+        let value: String = value.chars().take(64).collect();
+        self.client_env.retain(|(n, _)| n != name);
+        self.client_env.push((name.to_string(), value));
+    }
+
     /// May this key log in as `user`? Logs every refusal with the key's
     /// fingerprint, so the person can be told which key to send.
     fn check(&self, user: &str, key: &russh::keys::PublicKey, log_refusal: bool) -> Option<(Role, String)> {
@@ -190,6 +200,9 @@ impl Connection {
             role,
             label: format!("{}@ over SSH ({who}, {})", role.name(), self.peer),
             draft_key: format!("ssh key {}", self.key_print),
+            look: super::screen::Look::from_client(|k| {
+                self.client_env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+            }),
             size,
             idle: if role.typed_on() { shared.idle } else { None },
             chair_stale: shared.chair_stale,
@@ -275,7 +288,7 @@ impl russh::server::Handler for Connection {
     async fn pty_request(
         &mut self,
         channel: ChannelId,
-        _term: &str,
+        term: &str,
         cols: u32,
         rows: u32,
         _pix_width: u32,
@@ -287,6 +300,24 @@ impl russh::server::Handler for Connection {
             return session.channel_failure(channel);
         }
         self.size = Some(size(cols, rows));
+        self.remember("TERM", term);
+        session.channel_success(channel)
+    }
+
+    /// Only the variables that say how to draw are kept, and only a few
+    /// bytes of each; every other one is ignored, as OpenSSH's AcceptEnv
+    /// ignores what it does not list.
+    async fn env_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        value: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if Some(channel) != self.channel || !matches!(name, "NO_COLOR" | "QPRM_ASCII") {
+            return session.channel_failure(channel);
+        }
+        self.remember(name, value);
         session.channel_success(channel)
     }
 

@@ -154,6 +154,29 @@ impl std::io::Write for ChannelWriter {
     }
 }
 
+/// Colour and glyphs as the client's terminal wants them, by the rules a
+/// local screen follows: `NO_COLOR` (set and not empty) turns colour off;
+/// `QPRM_ASCII`, else `TERM=linux` (the Linux console), draws plain glyphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    pub colour: bool,
+    pub ascii: bool,
+}
+
+impl Look {
+    pub fn from_client(env: impl Fn(&str) -> Option<String>) -> Look {
+        let colour = env("NO_COLOR").is_none_or(|v| v.is_empty());
+        // The Windows-console rule is about the machine the screen runs on,
+        // which for a served screen is the client's: it sends no
+        // WT_SESSION, so that rule is left out here.
+        let ascii = crate::tui::glyphs::wanted(false, |k| match k {
+            "WT_SESSION" => Some(String::new()),
+            _ => env(k),
+        });
+        Look { colour, ascii }
+    }
+}
+
 /// What a served screen needs to open.
 pub struct ScreenSpec {
     pub db: PathBuf,
@@ -163,6 +186,8 @@ pub struct ScreenSpec {
     /// Whose drafts it keeps: the SSH key's, so the same person
     /// reconnecting, in whatever role, is offered back what they typed.
     pub draft_key: String,
+    /// How the client's terminal wants the screen drawn.
+    pub look: Look,
     pub size: (u16, u16),
     pub idle: Option<Duration>,
     pub chair_stale: Duration,
@@ -205,11 +230,12 @@ fn open(spec: &ScreenSpec) -> Result<(Store, Session)> {
         Store::open(&spec.db, spec.role.name())?
     };
     let mut mode = spec.role.mode();
+    mode.ascii = spec.look.ascii;
     mode.read_only |= store.is_read_only();
     let meeting = store
         .latest_meeting()?
         .ok_or_else(|| Error::invalid("no meetings yet: create one with `qprm meeting new` on the server"))?;
-    let opts = crate::tui::Options { colour: true, keep_backups: None, chair_stale: spec.chair_stale };
+    let opts = crate::tui::Options { colour: spec.look.colour, keep_backups: None, chair_stale: spec.chair_stale };
     let session = Session::start_as(
         &mut store,
         meeting.id,
@@ -224,6 +250,20 @@ fn open(spec: &ScreenSpec) -> Result<(Store, Session)> {
 mod tests {
     use super::*;
     use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+
+    #[test]
+    fn the_clients_terminal_chooses_colour_and_glyphs() {
+        let look = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            Look::from_client(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+        };
+        assert_eq!(look(&[("TERM", "xterm-256color")]), Look { colour: true, ascii: false });
+        assert_eq!(look(&[("TERM", "linux")]), Look { colour: true, ascii: true });
+        assert_eq!(look(&[("TERM", "linux"), ("QPRM_ASCII", "0")]), Look { colour: true, ascii: false });
+        assert_eq!(look(&[("QPRM_ASCII", "1")]), Look { colour: true, ascii: true });
+        assert_eq!(look(&[("NO_COLOR", "1")]), Look { colour: false, ascii: false });
+        assert_eq!(look(&[("NO_COLOR", "")]), Look { colour: true, ascii: false }, "empty NO_COLOR is unset");
+    }
 
     fn keys(chunks: &[&[u8]]) -> Vec<Event> {
         let mut parser = KeyParser::default();
