@@ -8,26 +8,6 @@ mod common;
 use common::{TestDb, stdout_json};
 use predicates::str::contains;
 
-/// `TEST-PCT` (higher is better, target 80) for `values.len()` months from
-/// 2022-01, one pack a month; `rebase` on the first pack's indicator.
-fn series_db(values: &[f64], rebase: &[&str]) -> TestDb {
-    let db = TestDb::new();
-    let mut files = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        let period = format!("{}-{:02}", 2022 + i / 12, i % 12 + 1);
-        let mut pack = common::base_pack();
-        pack["period"] = period.clone().into();
-        pack["services"][0]["data"][0]["value"] = (*v).into();
-        pack["actions"] = serde_json::json!([]);
-        if i == 0 && !rebase.is_empty() {
-            pack["indicators"][0]["rebase"] = serde_json::json!(rebase);
-        }
-        files.push(db.file(&format!("{period}.json"), serde_json::to_vec(&pack).unwrap()));
-    }
-    db.cmd().arg("import").args(&files).assert().success();
-    db
-}
-
 /// 12 calm months (mean 60, limits 60 ± 26.6), then one far above.
 fn calm_then_jump() -> Vec<f64> {
     let mut v: Vec<f64> = (0..12).map(|i| if i % 2 == 0 { 65.0 } else { 55.0 }).collect();
@@ -37,7 +17,7 @@ fn calm_then_jump() -> Vec<f64> {
 
 #[test]
 fn kpi_rows_carry_variation_and_assurance() {
-    let db = series_db(&calm_then_jump(), &[]);
+    let db = common::series_db(&calm_then_jump(), &[]);
     let out = db.cmd().args(["kpi", "--json", "--service", "corporate-parenting"]).output().unwrap();
     let rows = stdout_json(&out);
     let row = &rows.as_array().unwrap()[0];
@@ -59,7 +39,7 @@ fn kpi_rows_carry_variation_and_assurance() {
 
 #[test]
 fn kpi_code_json_has_the_chart_and_each_points_special_cause() {
-    let db = series_db(&calm_then_jump(), &[]);
+    let db = common::series_db(&calm_then_jump(), &[]);
     let out = db.cmd().args(["kpi", "TEST-PCT", "--json"]).output().unwrap();
     let s = stdout_json(&out);
     let spc = &s["spc"];
@@ -79,7 +59,7 @@ fn kpi_code_json_has_the_chart_and_each_points_special_cause() {
 
 #[test]
 fn human_kpi_code_shows_the_chart_in_text() {
-    let db = series_db(&calm_then_jump(), &[]);
+    let db = common::series_db(&calm_then_jump(), &[]);
     db.cmd()
         .args(["kpi", "TEST-PCT"])
         .assert()
@@ -89,7 +69,7 @@ fn human_kpi_code_shows_the_chart_in_text() {
         .stdout(contains("assurance: will hit and miss the target"))
         .stdout(contains("+ improvement"))
         .stdout(contains("|"));
-    let short = series_db(&[60.0; 5], &[]);
+    let short = common::series_db(&[60.0; 5], &[]);
     short
         .cmd()
         .args(["kpi", "TEST-PCT"])
@@ -103,7 +83,7 @@ fn rebase_is_stored_shown_and_reversible() {
     // A step from ~50 to ~70 after 12 months: one process it is not.
     let mut v: Vec<f64> = (0..12).map(|i| if i % 2 == 0 { 52.0 } else { 48.0 }).collect();
     v.extend((0..12).map(|i| if i % 2 == 0 { 72.0 } else { 68.0 }));
-    let db = series_db(&v, &[]);
+    let db = common::series_db(&v, &[]);
     let spc = |db: &TestDb| stdout_json(&db.cmd().args(["kpi", "TEST-PCT", "--json"]).output().unwrap())["spc"].clone();
     assert_eq!(spc(&db)["variation"], "special_cause_improvement", "a run of 12 above the mean");
     db.cmd()
@@ -141,7 +121,7 @@ fn rebase_is_stored_shown_and_reversible() {
 fn a_packs_rebase_is_imported_once_and_a_removal_stands() {
     let mut v: Vec<f64> = (0..12).map(|i| if i % 2 == 0 { 52.0 } else { 48.0 }).collect();
     v.extend((0..12).map(|i| if i % 2 == 0 { 72.0 } else { 68.0 }));
-    let db = series_db(&v, &["2023-01"]);
+    let db = common::series_db(&v, &["2023-01"]);
     let spc = |db: &TestDb| stdout_json(&db.cmd().args(["kpi", "TEST-PCT", "--json"]).output().unwrap())["spc"].clone();
     assert_eq!(spc(&db)["rebase"], serde_json::json!(["2023-01"]));
     assert_eq!(spc(&db)["variation"], "common_cause");

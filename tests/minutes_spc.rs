@@ -15,17 +15,7 @@ const SERIES: [f64; 24] = [
 ];
 
 fn meeting_db(values: &[f64]) -> TestDb {
-    let db = TestDb::new();
-    let mut files = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        let period = format!("{}-{:02}", 2022 + i / 12, i % 12 + 1);
-        let mut pack = common::base_pack();
-        pack["period"] = period.clone().into();
-        pack["services"][0]["data"][0]["value"] = (*v).into();
-        pack["actions"] = serde_json::json!([]);
-        files.push(db.file(&format!("{period}.json"), serde_json::to_vec(&pack).unwrap()));
-    }
-    db.cmd().arg("import").args(&files).assert().success();
+    let db = common::series_db(values, &[]);
     let last = format!("{}-{:02}", 2022 + (values.len() - 1) / 12, (values.len() - 1) % 12 + 1);
     db.cmd()
         .args(["meeting", "new", "--date", "2024-01-16", "--period", &last, "--chair", "Director"])

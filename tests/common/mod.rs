@@ -182,3 +182,23 @@ pub fn undo_v5(conn: &rusqlite::Connection) {
     }
     conn.execute_batch("DROP TABLE file_mark; PRAGMA user_version = 4;").unwrap();
 }
+
+/// `TEST-PCT` (higher is better, target 80) for `values.len()` months from
+/// 2022-01, one pack a month; `rebase` on the first pack's indicator.
+pub fn series_db(values: &[f64], rebase: &[&str]) -> TestDb {
+    let db = TestDb::new();
+    let mut files = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let period = format!("{}-{:02}", 2022 + i / 12, i % 12 + 1);
+        let mut pack = base_pack();
+        pack["period"] = period.clone().into();
+        pack["services"][0]["data"][0]["value"] = (*v).into();
+        pack["actions"] = serde_json::json!([]);
+        if i == 0 && !rebase.is_empty() {
+            pack["indicators"][0]["rebase"] = serde_json::json!(rebase);
+        }
+        files.push(db.file(&format!("{period}.json"), serde_json::to_vec(&pack).unwrap()));
+    }
+    db.cmd().arg("import").args(&files).assert().success();
+    db
+}
