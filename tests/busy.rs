@@ -82,26 +82,7 @@ fn a_command_waiting_on_another_writer_names_no_import() {
 #[test]
 fn a_screen_holds_a_save_while_an_import_runs_and_keys_still_move() {
     let db = TestDb::with_meeting();
-    // The first service's actions all open, so `s` saves at once (no form).
-    let out =
-        db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
-    let actions = common::stdout_json(&out);
-    for a in actions.as_array().unwrap() {
-        if a["status"] != "open" {
-            let r = a["ref"].as_str().unwrap();
-            db.cmd()
-                .args(["action", "update", r, "--status", "open", "--note", "reopened for the test"])
-                .assert()
-                .success();
-        }
-    }
-    let mut pty = Pty::spawn(&db, &[], &[]);
-    pty.wait_for("Agenda overview");
-    pty.send("]");
-    pty.wait_for("1/7 Corporate Parenting");
-    pty.send("4");
-    pty.wait_for("Actions");
-    std::thread::sleep(Duration::from_millis(300));
+    let mut pty = on_open_actions(&db);
 
     let mark = import_mark(&db.path);
     let writer = Writer::hold(&db.path);
@@ -133,23 +114,7 @@ fn a_screen_holds_a_save_while_an_import_runs_and_keys_still_move() {
 #[test]
 fn quitting_with_a_save_held_makes_it_once_the_lock_is_free() {
     let db = TestDb::with_meeting();
-    let out =
-        db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
-    for a in common::stdout_json(&out).as_array().unwrap() {
-        if a["status"] != "open" {
-            let r = a["ref"].as_str().unwrap();
-            db.cmd()
-                .args(["action", "update", r, "--status", "open", "--note", "reopened for the test"])
-                .assert()
-                .success();
-        }
-    }
-    let mut pty = Pty::spawn(&db, &[], &[]);
-    pty.wait_for("Agenda overview");
-    pty.send("]");
-    pty.wait_for("1/7 Corporate Parenting");
-    pty.send("4");
-    std::thread::sleep(Duration::from_millis(300));
+    let mut pty = on_open_actions(&db);
     let writer = Writer::hold(&db.path);
     pty.send("s");
     pty.wait_for("Waiting for the database (another qprm is writing to it)");
@@ -164,4 +129,28 @@ fn quitting_with_a_save_held_makes_it_once_the_lock_is_free() {
         db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
     let moved = common::stdout_json(&out).as_array().unwrap().iter().filter(|a| a["status"] == "in_progress").count();
     assert_eq!(moved, 1, "the held status change was made on the way out");
+}
+
+/// A screen on the first service's Actions, every one of them open, so
+/// `s` saves at once (no form).
+fn on_open_actions(db: &TestDb) -> Pty {
+    let out =
+        db.cmd().args(["actions", "--service", "corporate-parenting", "--status", "all", "--json"]).output().unwrap();
+    for a in common::stdout_json(&out).as_array().unwrap() {
+        if a["status"] != "open" {
+            let r = a["ref"].as_str().unwrap();
+            db.cmd()
+                .args(["action", "update", r, "--status", "open", "--note", "reopened for the test"])
+                .assert()
+                .success();
+        }
+    }
+    let mut pty = Pty::spawn(db, &[], &[]);
+    pty.wait_for("Agenda overview");
+    pty.send("]");
+    pty.wait_for("1/7 Corporate Parenting");
+    pty.send("4");
+    pty.wait_for("Actions");
+    std::thread::sleep(Duration::from_millis(300));
+    pty
 }
