@@ -166,13 +166,9 @@ pub struct Look {
 impl Look {
     pub fn from_client(env: impl Fn(&str) -> Option<String>) -> Look {
         let colour = env("NO_COLOR").is_none_or(|v| v.is_empty());
-        // The Windows-console rule is about the machine the screen runs on,
-        // which for a served screen is the client's: it sends no
-        // WT_SESSION, so that rule is left out here.
-        let ascii = crate::tui::glyphs::wanted(false, |k| match k {
-            "WT_SESSION" => Some(String::new()),
-            _ => env(k),
-        });
+        // Whether the client is a Windows console cannot be told from what
+        // ssh sends (no WT_SESSION): that rule is the client's to ask for.
+        let ascii = crate::tui::glyphs::wanted_by_terminal(false, &env, false);
         Look { colour, ascii }
     }
 }

@@ -118,13 +118,20 @@ pub fn to_plain(buf: &mut Buffer) {
 /// (`TERM=linux`) and on a Windows console outside Windows Terminal
 /// (`WT_SESSION` unset), whose fonts lack these symbols.
 pub fn wanted(flag: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    let windows_console = cfg!(windows) && env("WT_SESSION").is_none();
+    wanted_by_terminal(flag, &env, windows_console)
+}
+
+/// `wanted`, with whether the terminal is a Windows console said by the
+/// caller: a served screen's terminal is the client's, not this machine's.
+pub fn wanted_by_terminal(flag: bool, env: impl Fn(&str) -> Option<String>, windows_console: bool) -> bool {
     if flag {
         return true;
     }
     match env("QPRM_ASCII").map(|v| v.trim().to_ascii_lowercase()) {
         Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => true,
         Some(_) => false,
-        None => env("TERM").as_deref() == Some("linux") || (cfg!(windows) && env("WT_SESSION").is_none()),
+        None => env("TERM").as_deref() == Some("linux") || windows_console,
     }
 }
 
